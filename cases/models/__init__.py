@@ -1,0 +1,61 @@
+from .base import M2_PER_MU, m2_to_mu, per_mu
+from .case import (
+    TRANSITIONS,
+    CaseNumberSequence,
+    DisposalCase,
+    MonthFigures,
+    RateFigures,
+    Transition,
+    parse_case_number,
+)
+from .choices import (
+    CLOSED_STATUSES,
+    GATED_STATUSES,
+    METHODS_BY_CATEGORY,
+    OPEN_STATUSES,
+    Category,
+    DisposalMethod,
+    IdleCause,
+    Litigation,
+    ProblemFlag,
+    Status,
+)
+from .events import CaseEvent
+from .evidence import DocType, EvidenceDocument, EvidenceRequirement
+from .land import Enterprise, LandParcel
+from .measures import RevitalisationMeasure
+from .parks import DisposalTarget, LowEfficiencyThreshold, Membership, Park
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "GATED_STATUSES",
+    "M2_PER_MU",
+    "METHODS_BY_CATEGORY",
+    "OPEN_STATUSES",
+    "TRANSITIONS",
+    "CaseEvent",
+    "CaseNumberSequence",
+    "Category",
+    "DisposalCase",
+    "DisposalMethod",
+    "DisposalTarget",
+    "DocType",
+    "Enterprise",
+    "EvidenceDocument",
+    "EvidenceRequirement",
+    "IdleCause",
+    "LandParcel",
+    "Litigation",
+    "LowEfficiencyThreshold",
+    "Membership",
+    "MonthFigures",
+    "Park",
+    "ProblemFlag",
+    "RateFigures",
+    "RevitalisationMeasure",
+    "Status",
+    "Transition",
+    "m2_to_mu",
+    "parse_case_number",
+    "per_mu",
+]

@@ -1,0 +1,116 @@
+"""The case's timeline (办理记录): what was done, when, and the clocks it starts."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import choice_constraint
+from .choices import Status
+
+
+class EventKind(models.TextChoices):
+    SITE_INSPECTION = "site_inspection", _("site inspection")
+    NOTICE_SERVED = "notice_served", _("notice served")
+    ENTERPRISE_REPLY = "enterprise_reply", _("enterprise reply")
+    MEETING = "meeting", _("meeting")
+    HEARING = "hearing", _("hearing")
+    DECISION_ISSUED = "decision_issued", _("decision issued")
+    PAYMENT = "payment", _("payment")
+    LAND_RECOVERED = "land_recovered", _("land recovered")
+    STATUS_CHANGE = "status_change", _("status change")
+    OTHER = "other", _("other")
+
+
+class CaseEvent(models.Model):
+    Kind = EventKind
+
+    case = models.ForeignKey(
+        "cases.DisposalCase",
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("case"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    occurred_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+    due_on = models.DateField(
+        _("response due"),
+        null=True,
+        blank=True,
+        help_text=_("The deadline this event opens, if any."),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    evidence = models.ForeignKey(
+        "cases.EvidenceDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("evidence document"),
+    )
+    from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
+    override_reason = models.TextField(
+        _("evidence override reason"),
+        blank=True,
+        help_text=_("Why a supervisor let the case move on with evidence missing."),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["-occurred_on", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__gte=F("occurred_on")),
+                name="%(app_label)s_%(class)s_due_after_event",
+                violation_error_message=_("A deadline cannot fall before the event that opens it."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="status_change") & ~Q(to_status=""))
+                | (~Q(kind="status_change") & Q(from_status="", to_status="")),
+                name="%(app_label)s_%(class)s_status_fields_only_on_status_change",
+                violation_error_message=_("Only a status change records the statuses it moves between."),
+            ),
+            models.CheckConstraint(
+                condition=Q(override_reason="") | Q(kind="status_change"),
+                name="%(app_label)s_%(class)s_override_only_on_status_change",
+                violation_error_message=_("Only a status change can carry an evidence override."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="%(app_label)s_%(class)s_title_given",
+                violation_error_message=_("An event needs a title."),
+            ),
+            choice_constraint("kind", EventKind),
+            choice_constraint("from_status", Status, blank=True),
+            choice_constraint("to_status", Status, blank=True),
+        ]
+        indexes = [models.Index(fields=["case", "occurred_on"], name="cases_event_case_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on:%Y-%m-%d} {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.evidence_id and self.case_id and self.evidence.case_id != self.case_id:
+            errors["evidence"] = _("The document must belong to the same case.")
+        if self.due_on and self.occurred_on and self.due_on < self.occurred_on:
+            errors["due_on"] = _("A deadline cannot fall before the event that opens it.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,238 @@
+"""The case file: evidence documents and which of them each step of the workflow needs."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .base import choice_constraint
+from .choices import GATED_STATUSES, Category, DisposalMethod
+
+
+class DocType(models.TextChoices):
+    # Right
+    GRANT_CONTRACT = "grant_contract", _("land grant contract / supplementary agreement")
+    ALLOCATION_DECISION = "allocation_decision", _("allocation decision")
+    TITLE_CERTIFICATE = "title_certificate", _("real-estate title certificate")
+    BOUNDARY_MAP = "boundary_map", _("parcel boundary map")
+    DELIVERY_RECORD = "delivery_record", _("land delivery confirmation")
+    PRICE_PAYMENT = "price_payment", _("land price payment receipt")
+    # Development
+    PLANNING_PERMIT = "planning_permit", _("planning permit")
+    CONSTRUCTION_PERMIT = "construction_permit", _("construction permit")
+    INVESTMENT_AUDIT = "investment_audit", _("investment audit")
+    INSPECTION_RECORD = "inspection_record", _("routine inspection record")
+    # Investigation
+    INVESTIGATION_NOTICE = "investigation_notice", _("idle land investigation notice")
+    SERVICE_RECEIPT = "service_receipt", _("proof of service")
+    HOLDER_REPLY = "holder_reply", _("holder's statement")
+    SITE_INSPECTION = "site_inspection", _("site inspection record / photos")
+    INTERVIEW_RECORD = "interview_record", _("interview record")
+    DEPARTMENT_OPINION = "department_opinion", _("department opinion")
+    # Finding and decision
+    IDENTIFICATION = "identification", _("idle land identification")
+    DISCLOSURE = "disclosure", _("public disclosure")
+    HEARING_NOTICE = "hearing_notice", _("hearing notice")
+    HEARING_RECORD = "hearing_record", _("hearing record / waiver")
+    DISPOSAL_PLAN = "disposal_plan", _("disposal plan")
+    GOVERNMENT_APPROVAL = "government_approval", _("government approval")
+    DECISION = "decision", _("disposal decision")
+    AGREEMENT = "agreement", _("supplementary / cooperation agreement")
+    VALUATION = "valuation", _("valuation report")
+    # Completion
+    PAYMENT_VOUCHER = "payment_voucher", _("payment voucher")
+    DEREGISTRATION = "deregistration", _("deregistration / announcement")
+    HANDOVER_RECORD = "handover_record", _("handover / land reserve record")
+    ENFORCEMENT = "enforcement", _("reminder / enforcement application")
+    OTHER = "other", _("other")
+
+
+def evidence_storage():
+    return storages["evidence"]
+
+
+def evidence_file_name(instance: "EvidenceDocument", filename: str) -> str:
+    """A generated name: the user's file name and path never reach the disk."""
+    return f"{instance.case_id}/{uuid.uuid4().hex}"
+
+
+class EvidenceDocumentQuerySet(models.QuerySet):
+    def current(self):
+        """Documents that count: neither withdrawn nor replaced by a newer version."""
+        return self.filter(withdrawn_at__isnull=True, superseded_by__isnull=True)
+
+
+class EvidenceDocument(models.Model):
+    case = models.ForeignKey(
+        "cases.DisposalCase",
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("case"),
+    )
+    doc_type = models.CharField(_("document type"), max_length=30, choices=DocType.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), storage=evidence_storage, upload_to=evidence_file_name, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    issuing_authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    obtained_on = models.DateField(_("date obtained"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    objects = EvidenceDocumentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence document")
+        verbose_name_plural = _("evidence documents")
+        ordering = ["case", "doc_type", "-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="%(app_label)s_%(class)s_sha256_format",
+                violation_error_message=_("A SHA-256 checksum is 64 hexadecimal characters."),
+            ),
+            models.CheckConstraint(
+                condition=Q(size__gt=0),
+                name="%(app_label)s_%(class)s_not_empty",
+                violation_error_message=_("An evidence file cannot be empty."),
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawal_reason="", withdrawn_by__isnull=True)
+                | (Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False) & ~Q(withdrawal_reason="")),
+                name="%(app_label)s_%(class)s_withdrawal_complete",
+                violation_error_message=_("A withdrawn document records who withdrew it, when and why."),
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(supersedes=F("pk")),
+                name="%(app_label)s_%(class)s_not_superseding_itself",
+                violation_error_message=_("A document cannot supersede itself."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title="") & ~Q(original_name="") & ~Q(file=""),
+                name="%(app_label)s_%(class)s_title_and_file_given",
+                violation_error_message=_("A document needs a title and a file."),
+            ),
+            choice_constraint("doc_type", DocType),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()}：{self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.supersedes_id and self.case_id and self.supersedes.case_id != self.case_id:
+            raise ValidationError(
+                {"supersedes": _("A new version must belong to the same case as the document it replaces.")}
+            )
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None and not hasattr(self, "superseded_by")
+
+
+class EvidenceRequirementQuerySet(models.QuerySet):
+    def applying_to(self, case, status: str):
+        """The requirements a move of `case` into `status` must meet."""
+        return self.filter(to_status=status, category=case.category).filter(
+            Q(disposal_method="") | Q(disposal_method=case.disposal_method)
+        )
+
+    def checklist(self, case, status: str) -> list[tuple["EvidenceRequirement", bool]]:
+        """Each requirement for the move, with whether the case's current evidence meets it."""
+        present = set(case.documents.current().values_list("doc_type", flat=True))
+        return [
+            (requirement, bool(present.intersection(requirement.doc_types)))
+            for requirement in self.applying_to(case, status)
+        ]
+
+    def missing_for(self, case, status: str) -> list["EvidenceRequirement"]:
+        return [requirement for requirement, met in self.checklist(case, status) if not met]
+
+
+class EvidenceRequirement(models.Model):
+    """One document a step needs: any one of `doc_types` satisfies it."""
+
+    to_status = models.CharField(
+        _("move into"),
+        max_length=20,
+        choices=[(s.value, s.label) for s in GATED_STATUSES],
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    disposal_method = models.CharField(
+        _("only for disposal method"),
+        max_length=30,
+        blank=True,
+        choices=DisposalMethod.choices,
+        help_text=_("Leave empty when the requirement applies whatever the method."),
+    )
+    doc_types = models.JSONField(
+        _("accepted document types"),
+        help_text=_("Any one of these document types meets the requirement."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = EvidenceRequirementQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence requirement")
+        verbose_name_plural = _("evidence requirements")
+        ordering = ["to_status", "category", "disposal_method", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_status__in=[s.value for s in GATED_STATUSES]),
+                name="%(app_label)s_%(class)s_to_status_valid",
+            ),
+            choice_constraint("category", Category),
+            choice_constraint("disposal_method", DisposalMethod, blank=True),
+        ]
+
+    def __str__(self) -> str:
+        return str(_(" or ")).join(
+            str(DocType(code).label) for code in self.doc_types if code in DocType.values
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if not isinstance(self.doc_types, list) or not self.doc_types:
+            errors["doc_types"] = _("Choose at least one document type.")
+        elif unknown := [code for code in self.doc_types if code not in DocType.values]:
+            errors["doc_types"] = _("Unknown document types: %(codes)s.") % {
+                "codes": ", ".join(map(str, unknown))
+            }
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,268 @@
+"""Land users and the parcels (宗地) they hold."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..validators import validate_cadastral_code, validate_credit_code, validate_unit_number
+from .base import AREA, MONEY, RATIO, choice_constraint, m2_to_mu, per_mu
+from .parks import Park
+
+
+class Enterprise(models.Model):
+    """The holder of a land-use right (权利人)."""
+
+    park = models.ForeignKey(
+        Park,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("park"),
+        help_text=_("The park whose ledger keeps this enterprise."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "credit_code"],
+                condition=~Q(credit_code=""),
+                name="%(app_label)s_%(class)s_credit_code_unique_in_park",
+                violation_error_message=_(
+                    "An enterprise with this unified social credit code is already registered."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_code="") | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+                name="%(app_label)s_%(class)s_credit_code_format",
+                violation_error_message=_("A unified social credit code has 18 characters."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="%(app_label)s_%(class)s_name_given",
+                violation_error_message=_("An enterprise needs a name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LandUse(models.TextChoices):
+    INDUSTRIAL = "industrial", _("industrial land")
+    WAREHOUSE = "warehouse", _("warehouse land")
+    NEW_INDUSTRIAL = "new_industrial", _("new-type industrial land (M0)")
+    COMMERCIAL = "commercial", _("commercial and service land")
+    OTHER = "other", _("other")
+
+
+class SupplyMethod(models.TextChoices):
+    GRANT = "grant", _("grant (出让)")
+    ALLOCATION = "allocation", _("allocation (划拨)")
+
+
+class LandParcel(models.Model):
+    LandUse = LandUse
+
+    SupplyMethod = SupplyMethod
+
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="parcels", verbose_name=_("park"))
+    code = models.CharField(
+        _("parcel number"),
+        max_length=40,
+        help_text=_("The park's own number for this parcel; unique within the park."),
+    )
+    cadastral_code = models.CharField(
+        _("cadastral parcel code"),
+        max_length=19,
+        blank=True,
+        validators=[validate_cadastral_code],
+        help_text=_("宗地代码, 19 characters, e.g. 440403001001GB00001."),
+    )
+    unit_number = models.CharField(
+        _("real-estate unit number"),
+        max_length=28,
+        blank=True,
+        validators=[validate_unit_number],
+        help_text=_("不动产单元号, 28 characters."),
+    )
+    location = models.CharField(_("location"), max_length=200)
+    area_m2 = models.DecimalField(_("area (m²)"), **AREA, validators=[MinValueValidator(Decimal("0.01"))])
+    land_use = models.CharField(
+        _("land use"), max_length=20, choices=LandUse.choices, default=LandUse.INDUSTRIAL
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parcels",
+        verbose_name=_("land user"),
+    )
+    supply_method = models.CharField(
+        _("supply method"), max_length=20, choices=SupplyMethod.choices, default=SupplyMethod.GRANT
+    )
+    contract_number = models.CharField(_("contract number"), max_length=60, blank=True)
+    contract_signed_on = models.DateField(_("contract date"), null=True, blank=True)
+    land_price_wan = models.DecimalField(
+        _("land price (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    agreed_start_on = models.DateField(_("agreed start date"), null=True, blank=True)
+    agreed_completion_on = models.DateField(_("agreed completion date"), null=True, blank=True)
+    actual_start_on = models.DateField(_("actual start date"), null=True, blank=True)
+    required_plot_ratio = models.DecimalField(
+        _("required plot ratio"), **RATIO, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    actual_plot_ratio = models.DecimalField(
+        _("actual plot ratio"), **RATIO, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    building_area_m2 = models.DecimalField(
+        _("building area (m²)"), **AREA, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    invested_wan = models.DecimalField(
+        _("investment made (10k yuan)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    annual_tax_wan = models.DecimalField(
+        _("annual tax (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    annual_output_wan = models.DecimalField(
+        _("annual output (10k yuan)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON polygon)"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("land parcel")
+        verbose_name_plural = _("land parcels")
+        ordering = ["park__code", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "code"],
+                name="%(app_label)s_%(class)s_code_unique_in_park",
+                violation_error_message=_("This park already has a parcel with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(area_m2__gt=0),
+                name="%(app_label)s_%(class)s_area_positive",
+                violation_error_message=_("A parcel's area must be greater than 0 m²."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(code="") & ~Q(location=""),
+                name="%(app_label)s_%(class)s_code_and_location_given",
+                violation_error_message=_("A parcel needs a number and a location."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cadastral_code="") | Q(cadastral_code__regex=r"^\d{12}[GJZ][A-Z]\d{5}$"),
+                name="%(app_label)s_%(class)s_cadastral_code_format",
+                violation_error_message=_("A cadastral parcel code has 19 characters."),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_number="") | Q(unit_number__regex=r"^\d{12}[GJZ][A-Z]\d{5}[FLQW]\d{8}$"),
+                name="%(app_label)s_%(class)s_unit_number_format",
+                violation_error_message=_("A real-estate unit number has 28 characters."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (Q(land_price_wan__isnull=True) | Q(land_price_wan__gte=0))
+                    & (Q(required_plot_ratio__isnull=True) | Q(required_plot_ratio__gte=0))
+                    & (Q(actual_plot_ratio__isnull=True) | Q(actual_plot_ratio__gte=0))
+                    & (Q(building_area_m2__isnull=True) | Q(building_area_m2__gte=0))
+                    & (Q(invested_wan__isnull=True) | Q(invested_wan__gte=0))
+                    & (Q(annual_tax_wan__isnull=True) | Q(annual_tax_wan__gte=0))
+                    & (Q(annual_output_wan__isnull=True) | Q(annual_output_wan__gte=0))
+                ),
+                name="%(app_label)s_%(class)s_figures_not_negative",
+                violation_error_message=_("Prices, ratios, areas and amounts cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_start_on__isnull=True)
+                | Q(agreed_completion_on__isnull=True)
+                | Q(agreed_completion_on__gte=F("agreed_start_on")),
+                name="%(app_label)s_%(class)s_agreed_dates_in_order",
+                violation_error_message=_(
+                    "The agreed completion date cannot be before the agreed start date."
+                ),
+            ),
+            choice_constraint("land_use", LandUse),
+            choice_constraint("supply_method", SupplyMethod),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.location}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.enterprise_id and self.park_id and self.enterprise.park_id != self.park_id:
+            errors["enterprise"] = _("The land user must be an enterprise of the same park.")
+        if self.pk and self.area_m2:
+            largest = self.cases.aggregate(models.Max("case_area_m2"))["case_area_m2__max"]
+            if largest is not None and largest > self.area_m2:
+                errors["area_m2"] = _(
+                    "A case on this parcel covers %(area)s m²; the parcel cannot be smaller."
+                ) % {"area": largest}
+        if self.boundary is not None and not _is_geojson_polygon(self.boundary):
+            errors["boundary"] = _("Give the boundary as a GeoJSON Polygon or MultiPolygon.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def area_mu(self) -> Decimal | None:
+        return m2_to_mu(self.area_m2)
+
+    @property
+    def tax_per_mu_wan(self) -> Decimal | None:
+        return per_mu(self.annual_tax_wan, self.area_m2)
+
+    @property
+    def output_per_mu_wan(self) -> Decimal | None:
+        return per_mu(self.annual_output_wan, self.area_m2)
+
+    @property
+    def investment_intensity_wan(self) -> Decimal | None:
+        """Investment per 亩 (万元/亩)."""
+        return per_mu(self.invested_wan, self.area_m2)
+
+
+def _is_geojson_polygon(value) -> bool:
+    if not isinstance(value, dict):
+        return False
+    if value.get("type") == "Feature":
+        value = value.get("geometry") or {}
+    kind, coordinates = value.get("type"), value.get("coordinates")
+    rings = {"Polygon": [coordinates], "MultiPolygon": coordinates}.get(kind)
+    if not isinstance(coordinates, list) or rings is None:
+        return False
+    try:
+        return all(
+            len(ring) >= 4 and all(len(point) >= 2 for point in ring) for polygon in rings for ring in polygon
+        )
+    except TypeError:
+        return False

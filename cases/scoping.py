@@ -1,0 +1,105 @@
+"""Who sees what: one function per model, used by every list, detail, form, export, report and the admin.
+
+A user sees the rows of the parks they belong to; a superuser sees every park. Nothing else in
+Parkland filters by park by hand.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from .models import (
+    CaseEvent,
+    DisposalCase,
+    DisposalTarget,
+    Enterprise,
+    EvidenceDocument,
+    LandParcel,
+    LowEfficiencyThreshold,
+    Membership,
+    Park,
+    RevitalisationMeasure,
+)
+
+Role = Membership.Role
+
+
+def _sees_everything(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def parks_for(user, *, role: str = Role.VIEWER) -> QuerySet[Park]:
+    """The parks where `user` holds at least `role`."""
+    if _sees_everything(user):
+        return Park.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return Park.objects.none()
+    roles = [r for r in Role if Membership.rank_of(r) >= Membership.rank_of(role)]
+    return Park.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
+
+
+def role_in(user, park: Park) -> str | None:
+    return Membership.objects.role_of(user, park)
+
+
+def has_role(user, park: Park, role: str) -> bool:
+    return Membership.rank_of(role_in(user, park)) >= Membership.rank_of(role)
+
+
+def _in_parks(queryset: QuerySet, path: str, user, role: str) -> QuerySet:
+    if _sees_everything(user):
+        return queryset
+    return queryset.filter(**{f"{path}__in": parks_for(user, role=role)})
+
+
+def enterprises_for(user, *, role: str = Role.VIEWER) -> QuerySet[Enterprise]:
+    return _in_parks(Enterprise.objects.all(), "park", user, role)
+
+
+def parcels_for(user, *, role: str = Role.VIEWER) -> QuerySet[LandParcel]:
+    return _in_parks(LandParcel.objects.all(), "park", user, role)
+
+
+def cases_for(user, *, role: str = Role.VIEWER) -> QuerySet[DisposalCase]:
+    return _in_parks(DisposalCase.objects.all(), "parcel__park", user, role)
+
+
+def events_for(user, *, role: str = Role.VIEWER) -> QuerySet[CaseEvent]:
+    return _in_parks(CaseEvent.objects.all(), "case__parcel__park", user, role)
+
+
+def documents_for(user, *, role: str = Role.VIEWER) -> QuerySet[EvidenceDocument]:
+    return _in_parks(EvidenceDocument.objects.all(), "case__parcel__park", user, role)
+
+
+def measures_for(user, *, role: str = Role.VIEWER) -> QuerySet[RevitalisationMeasure]:
+    return _in_parks(RevitalisationMeasure.objects.all(), "case__parcel__park", user, role)
+
+
+def thresholds_for(user, *, role: str = Role.VIEWER) -> QuerySet[LowEfficiencyThreshold]:
+    return _in_parks(LowEfficiencyThreshold.objects.all(), "park", user, role)
+
+
+def memberships_for(user, *, role: str = Role.VIEWER) -> QuerySet[Membership]:
+    return _in_parks(Membership.objects.all(), "park", user, role)
+
+
+def targets_for(user, *, role: str = Role.VIEWER) -> QuerySet[DisposalTarget]:
+    """A park's own targets, and the all-parks targets that apply to it as well."""
+    if _sees_everything(user):
+        return DisposalTarget.objects.all()
+    return DisposalTarget.objects.filter(Q(park__in=parks_for(user, role=role)) | Q(park__isnull=True))
+
+
+def users_for(user, *, role: str = Role.VIEWER):
+    """The people of `user`'s parks holding at least `role` there (e.g. who can be a case officer)."""
+    roles = [r for r in Role if Membership.rank_of(r) >= Membership.rank_of(role)]
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__park__in=parks_for(user),
+            memberships__role__in=roles,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
