@@ -175,20 +175,20 @@ class DisposalCaseQuerySet(models.QuerySet):
         for month, first, end in month_ends(year, as_of):
             in_month = register_q(year=year, as_of=end) & Q(identified_on__gte=first)
             disposed_in_month = disposed_q(start=first, end=end)
-            aggregates[f"m{month}_identified_count"] = _count(in_month)
-            aggregates[f"m{month}_identified_area"] = _area_sum("case_area_m2", in_month)
-            aggregates[f"m{month}_disposed_count"] = _count(disposed_in_month)
-            aggregates[f"m{month}_disposed_area"] = _area_sum("disposed_area_m2", disposed_in_month)
+            aggregates[f"m{month}_new_identified_count"] = _count(in_month)
+            aggregates[f"m{month}_new_identified_area"] = _area_sum("case_area_m2", in_month)
+            aggregates[f"m{month}_new_disposed_count"] = _count(disposed_in_month)
+            aggregates[f"m{month}_new_disposed_area"] = _area_sum("disposed_area_m2", disposed_in_month)
             aggregates.update(_rate_aggregates(f"m{month}_", year=year, as_of=end))
         row = self.order_by().aggregate(**aggregates)
         return [
             MonthFigures(
                 month=month,
                 end=end,
-                identified_count=row[f"m{month}_identified_count"],
-                identified_area_m2=row[f"m{month}_identified_area"],
-                disposed_count=row[f"m{month}_disposed_count"],
-                disposed_area_m2=row[f"m{month}_disposed_area"],
+                identified_count=row[f"m{month}_new_identified_count"],
+                identified_area_m2=Decimal(row[f"m{month}_new_identified_area"]).quantize(CENT),
+                disposed_count=row[f"m{month}_new_disposed_count"],
+                disposed_area_m2=Decimal(row[f"m{month}_new_disposed_area"]).quantize(CENT),
                 cumulative=_rate_from_row(row, f"m{month}_"),
             )
             for month, _first, end in month_ends(year, as_of)
@@ -484,13 +484,14 @@ class DisposalCase(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The two checks that span tables cannot be CHECK constraints; they hold on every save.
         self.validate_case_area()
-        if self.number:
-            super().save(*args, **kwargs)
-            return
         park = self.parcel.park
         with transaction.atomic():
-            sequence = CaseNumberSequence.objects.take_next(park=park, year=self.opened_on.year)
-            self.number = f"{park.code}-{self.opened_on.year}-{sequence:03d}"
+            if not self.number:
+                sequence = CaseNumberSequence.objects.take_next(park=park, year=self.opened_on.year)
+                self.number = f"{park.code}-{self.opened_on.year}-{sequence:03d}"
+            elif self._state.adding and (parsed := parse_case_number(self.number)) and parsed[0] == park.code:
+                # A number brought in from a ledger is never handed out again.
+                CaseNumberSequence.objects.note_used(park=park, year=parsed[1], number=parsed[2])
             super().save(*args, **kwargs)
 
     # Rules ------------------------------------------------------------------------------------

@@ -1,0 +1,207 @@
+"""The monthly disposal-rate report (DESIGN.md §6): filtered querysets in, rows and files out.
+
+Knows nothing of requests: callers pass the cases a user may see (scoping.cases_for) or all cases.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, DisposalCase, DisposalMethod, DisposalTarget, MonthFigures, Park, RateFigures
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+MONTH_COLUMNS = (
+    ("month", _("month")),
+    ("identified_count", _("identified (cases)")),
+    ("identified_area_m2", _("identified area (m²)")),
+    ("disposed_count", _("disposed (cases)")),
+    ("disposed_area_m2", _("disposed area (m²)")),
+    ("cum_disposed_count", _("disposed this year (cases)")),
+    ("cum_disposed_area_m2", _("disposed this year (m²)")),
+    ("register_count", _("register (cases)")),
+    ("register_area_m2", _("register area (m²)")),
+    ("rate_pct", _("disposal rate (%)")),
+    ("gap_pp", _("gap to benchmark (pp)")),
+    ("area_to_benchmark_m2", _("area to benchmark (m²)")),
+)
+
+
+class ReportError(ValueError):
+    """The report cannot be made for these parameters; the message says why."""
+
+
+def default_as_of(year: int, today: date | None = None) -> date:
+    """Today in the current year, else the last day of the year asked for."""
+    today = today or timezone.localdate()
+    return today if today.year == year else date(year, 12, 31)
+
+
+def check_period(year: int, as_of: date | None) -> date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ReportError(
+            _("The year must lie between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    as_of = as_of or default_as_of(year)
+    if as_of.year != year:
+        raise ReportError(
+            _("The report date %(date)s is not in %(year)s.") % {"date": as_of.isoformat(), "year": year}
+        )
+    return as_of
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    figures: MonthFigures
+    benchmark_pct: Decimal
+
+    def as_dict(self) -> dict:
+        cumulative = self.figures.cumulative
+        return {
+            "month": self.figures.month,
+            "identified_count": self.figures.identified_count,
+            "identified_area_m2": str(self.figures.identified_area_m2),
+            "disposed_count": self.figures.disposed_count,
+            "disposed_area_m2": str(self.figures.disposed_area_m2),
+            "cum_disposed_count": cumulative.disposed_count,
+            "cum_disposed_area_m2": str(cumulative.disposed_area_m2),
+            "register_count": cumulative.register_count,
+            "register_area_m2": str(cumulative.register_area_m2),
+            "rate_pct": _text(cumulative.rate_pct),
+            "gap_pp": _text(cumulative.gap_pp(self.benchmark_pct)),
+            "area_to_benchmark_m2": str(cumulative.area_to_benchmark_m2(self.benchmark_pct)),
+        }
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    year: int
+    as_of: date
+    park: Park | None
+    category: str
+    benchmark_pct: Decimal
+    totals: RateFigures
+    months: list[MonthRow]
+    by_category: dict[str, RateFigures]
+    by_method: dict[str, RateFigures]
+    by_park: dict[str, RateFigures]
+    disposed_cases: QuerySet[DisposalCase]
+
+    @property
+    def gap_pp(self) -> Decimal | None:
+        return self.totals.gap_pp(self.benchmark_pct)
+
+    @property
+    def area_to_benchmark_m2(self) -> Decimal:
+        return self.totals.area_to_benchmark_m2(self.benchmark_pct)
+
+    def scope(self) -> dict:
+        return {
+            "park": self.park.code if self.park else None,
+            "park_name": self.park.name if self.park else None,
+            "category": self.category or None,
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "scope": self.scope(),
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "benchmark_pct": str(self.benchmark_pct),
+            "months": [row.as_dict() for row in self.months],
+        }
+
+
+def monthly_report(
+    cases: QuerySet[DisposalCase],
+    *,
+    year: int,
+    as_of: date | None = None,
+    park: Park | None = None,
+    category: str = "",
+) -> MonthlyReport:
+    """The report of DESIGN.md §6 over `cases`, narrowed to `park` and `category` when given.
+
+    A fixed number of queries whatever the number of cases: one aggregate each for the totals,
+    the months and each breakdown, one for the benchmark; the disposed-case list is lazy.
+    """
+    as_of = check_period(year, as_of)
+    if category and category not in Category.values:
+        raise ReportError(_("Unknown category: %(category)s.") % {"category": category})
+    if park is not None:
+        cases = cases.filter(parcel__park=park)
+    if category:
+        cases = cases.filter(category=category)
+    benchmark = DisposalTarget.objects.benchmark_pct(park=park, year=year)
+    return MonthlyReport(
+        year=year,
+        as_of=as_of,
+        park=park,
+        category=category,
+        benchmark_pct=benchmark,
+        totals=cases.rate_figures(year=year, as_of=as_of),
+        months=[MonthRow(m, benchmark) for m in cases.monthly_figures(year=year, as_of=as_of)],
+        by_category=cases.rate_breakdown("category", year=year, as_of=as_of),
+        by_method=cases.rate_breakdown("disposal_method", year=year, as_of=as_of),
+        by_park=cases.rate_breakdown("parcel__park__code", year=year, as_of=as_of),
+        disposed_cases=cases.disposed_in_year(year=year, as_of=as_of)
+        .select_related("parcel__park", "parcel__enterprise")
+        .order_by("disposed_on", "number"),
+    )
+
+
+def method_label(code: str) -> str:
+    return str(DisposalMethod(code).label) if code in DisposalMethod.values else str(_("not yet decided"))
+
+
+# Files ----------------------------------------------------------------------------------------
+
+
+def to_json(report: MonthlyReport) -> bytes:
+    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def to_csv(report: MonthlyReport) -> bytes:
+    """UTF-8 with a BOM, so that Excel opens the Chinese headers correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([str(label) for _key, label in MONTH_COLUMNS])
+    for row in report.months:
+        values = row.as_dict()
+        writer.writerow(["" if values[key] is None else values[key] for key, _label in MONTH_COLUMNS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(report: MonthlyReport) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(report.year)
+    sheet.append([str(label) for _key, label in MONTH_COLUMNS])
+    for row in report.months:
+        values = row.as_dict()
+        sheet.append([_cell(values[key]) for key, _label in MONTH_COLUMNS])
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value):
+    # Decimals go into the workbook as numbers so that the land office can sum them.
+    return Decimal(value) if isinstance(value, str) else value
+
+
+WRITERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx}

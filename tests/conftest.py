@@ -1,0 +1,27 @@
+import pytest
+from django.db import connection
+
+
+@pytest.fixture(autouse=True)
+def _storage(settings, tmp_path):
+    """Evidence goes to the test's own folder, never var/; static files need no collectstatic."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence"), "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="proves a PostgreSQL-only rule; set DATABASE_URL to a PostgreSQL database")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
