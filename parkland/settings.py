@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_filters",
     "simple_history",
     "cases",
@@ -86,6 +87,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "cases.forms.FormRenderer"
+
 WSGI_APPLICATION = "parkland.wsgi.application"
 
 # An embedded SQLite file under var/ unless DATABASE_URL names another database.
@@ -112,6 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "cases" / "locale"]
+FORMAT_MODULE_PATH = ["parkland.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True

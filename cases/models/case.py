@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -494,6 +495,9 @@ class DisposalCase(models.Model):
                 CaseNumberSequence.objects.note_used(park=park, year=parsed[1], number=parsed[2])
             super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("case-detail", args=[self.number])
+
     # Rules ------------------------------------------------------------------------------------
 
     def validate_case_area(self) -> None:
@@ -554,6 +558,12 @@ class DisposalCase(models.Model):
                 add("disposed_on", _("A disposed case needs its disposal date."))
             if self.disposed_area_m2 is None:
                 add("disposed_area_m2", _("A disposed case needs its disposed area."))
+        if (
+            self.parcel_id
+            and self.status in OPEN_STATUSES
+            and type(self).objects.open().filter(parcel_id=self.parcel_id).exclude(pk=self.pk).exists()
+        ):
+            add("parcel", _("This parcel already has an open case."))
         if self.officer_id and self.parcel_id:
             role = Membership.objects.role_of(self.officer, self.parcel.park)
             if Membership.rank_of(role) < Membership.rank_of(Membership.Role.OFFICER):

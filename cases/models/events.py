@@ -1,5 +1,7 @@
 """The case's timeline (办理记录): what was done, when, and the clocks it starts."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .base import choice_constraint
-from .choices import Status
+from .choices import OPEN_STATUSES, Status
 
 
 class EventKind(models.TextChoices):
@@ -22,6 +24,18 @@ class EventKind(models.TextChoices):
     LAND_RECOVERED = "land_recovered", _("land recovered")
     STATUS_CHANGE = "status_change", _("status change")
     OTHER = "other", _("other")
+
+
+class CaseEventQuerySet(models.QuerySet):
+    def open_deadlines(self):
+        """Deadlines not yet met, on cases still open."""
+        return self.filter(due_on__isnull=False, due_met_on__isnull=True, case__status__in=OPEN_STATUSES)
+
+    def overdue(self, today: date):
+        return self.open_deadlines().filter(due_on__lt=today)
+
+    def due_within(self, today: date, days: int):
+        return self.open_deadlines().filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
 
 
 class CaseEvent(models.Model):
@@ -42,6 +56,12 @@ class CaseEvent(models.Model):
         null=True,
         blank=True,
         help_text=_("The deadline this event opens, if any."),
+    )
+    due_met_on = models.DateField(
+        _("deadline met on"),
+        null=True,
+        blank=True,
+        help_text=_("When the reply, payment or other answer to this deadline came in."),
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -68,6 +88,7 @@ class CaseEvent(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    objects = CaseEventQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -92,6 +113,12 @@ class CaseEvent(models.Model):
                 violation_error_message=_("Only a status change can carry an evidence override."),
             ),
             models.CheckConstraint(
+                condition=Q(due_met_on__isnull=True)
+                | (Q(due_on__isnull=False) & Q(due_met_on__gte=F("occurred_on"))),
+                name="%(app_label)s_%(class)s_deadline_met_after_event",
+                violation_error_message=_("A deadline can only be met on or after the event that opened it."),
+            ),
+            models.CheckConstraint(
                 condition=~Q(title=""),
                 name="%(app_label)s_%(class)s_title_given",
                 violation_error_message=_("An event needs a title."),
@@ -112,5 +139,9 @@ class CaseEvent(models.Model):
             errors["evidence"] = _("The document must belong to the same case.")
         if self.due_on and self.occurred_on and self.due_on < self.occurred_on:
             errors["due_on"] = _("A deadline cannot fall before the event that opens it.")
+        if self.due_met_on and not self.due_on:
+            errors["due_met_on"] = _("Only an event with a deadline can have it met.")
+        elif self.due_met_on and self.occurred_on and self.due_met_on < self.occurred_on:
+            errors["due_met_on"] = _("A deadline can only be met on or after the event that opened it.")
         if errors:
             raise ValidationError(errors)

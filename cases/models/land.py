@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -64,6 +65,9 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprise-detail", args=[self.pk])
 
 
 class LandUse(models.TextChoices):
@@ -216,6 +220,9 @@ class LandParcel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.location}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("parcel-detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()

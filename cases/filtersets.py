@@ -1,0 +1,203 @@
+"""The list filters of the staff UI; every filter lives in the URL, so a link reproduces the view."""
+
+from datetime import date
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import scoping
+from .models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Category,
+    DisposalCase,
+    DisposalMethod,
+    Enterprise,
+    LandParcel,
+    Litigation,
+    Membership,
+    ProblemFlag,
+    Status,
+)
+from .models.case import register_q
+from .reports import MAX_YEAR, MIN_YEAR, default_as_of
+from .templatetags.parkland import person
+
+
+def _date_range(field_name: str, label) -> filters.DateFromToRangeFilter:
+    return filters.DateFromToRangeFilter(
+        field_name=field_name,
+        label=label,
+        widget=filters.widgets.DateRangeWidget(attrs={"type": "date", "class": "form-control"}),
+    )
+
+
+class ScopedFilterSet(filters.FilterSet):
+    """Choices in the filter form limited to the parks of the user who looks.
+
+    `primary` filters are always shown; the others fold under "more filters" until one is used.
+    """
+
+    primary: tuple[str, ...] = ("q", "park")
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif not isinstance(widget, forms.MultiWidget):
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+        if "park" in self.form.fields:
+            self.form.fields["park"].queryset = scoping.parks_for(user)
+
+    def primary_fields(self):
+        return [self.form[name] for name in self.form.fields if name in self.primary]
+
+    def secondary_fields(self):
+        return [self.form[name] for name in self.form.fields if name not in self.primary]
+
+    def secondary_in_use(self) -> bool:
+        data = self.data or {}
+        return any(
+            data.get(key)
+            for name in self.form.fields
+            if name not in self.primary
+            for key in (name, f"{name}_after", f"{name}_before")
+        )
+
+
+class CaseFilterSet(ScopedFilterSet):
+    primary = ("q", "park", "status", "state", "category", "officer")
+    q = filters.CharFilter(
+        method="search",
+        label=_("search"),
+        widget=forms.TextInput(attrs={"placeholder": _("number, parcel, enterprise or location")}),
+    )
+    park = filters.ModelChoiceFilter(field_name="parcel__park", label=_("park"), queryset=None)
+    status = filters.ChoiceFilter(choices=Status.choices, label=_("status"))
+    state = filters.ChoiceFilter(
+        method="filter_state",
+        label=_("open or closed"),
+        choices=[("open", _("open")), ("closed", _("closed"))],
+    )
+    category = filters.ChoiceFilter(choices=Category.choices, label=_("category"))
+    disposal_method = filters.ChoiceFilter(choices=DisposalMethod.choices, label=_("disposal method"))
+    officer = filters.ModelChoiceFilter(label=_("case officer"), queryset=None)
+    litigation = filters.ChoiceFilter(choices=Litigation.choices, label=_("litigation"))
+    low_willingness = filters.BooleanFilter(label=ProblemFlag.LOW_WILLINGNESS.label)
+    evidence_difficulty = filters.BooleanFilter(label=ProblemFlag.EVIDENCE_DIFFICULTY.label)
+    litigation_risk = filters.BooleanFilter(label=ProblemFlag.LITIGATION_RISK.label)
+    funding_gap = filters.BooleanFilter(label=ProblemFlag.FUNDING_GAP.label)
+    opened = _date_range("opened_on", _("opened"))
+    identified = _date_range("identified_on", _("identified"))
+    disposed = _date_range("disposed_on", _("disposed"))
+    register_year = filters.NumberFilter(
+        method="filter_register",
+        label=_("in the register of year"),
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+    )
+    as_of = filters.DateFilter(
+        method="filter_nothing", label=_("register as of"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = DisposalCase
+        fields = []
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.form.fields["officer"].queryset = scoping.users_for(user, role=Membership.Role.OFFICER)
+        self.form.fields["officer"].label_from_instance = person
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(parcel__code__icontains=value)
+            | Q(parcel__enterprise__name__icontains=value)
+            | Q(parcel__location__icontains=value)
+        )
+
+    def filter_state(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if value == "closed":
+            return queryset.filter(status__in=CLOSED_STATUSES)
+        return queryset
+
+    def filter_register(self, queryset, name, value):
+        """The register (denominator) of the year's disposal rate, as of `as_of` or its default."""
+        year = int(value)
+        as_of = self.form.cleaned_data.get("as_of")
+        if not isinstance(as_of, date) or as_of.year != year:
+            as_of = default_as_of(year)
+        return queryset.filter(register_q(year=year, as_of=as_of))
+
+    def filter_nothing(self, queryset, name, value):
+        # `as_of` only qualifies `register_year`.
+        return queryset
+
+
+class ParcelFilterSet(ScopedFilterSet):
+    primary = ("q", "park", "land_use", "enterprise", "has_open_case")
+    q = filters.CharFilter(
+        method="search",
+        label=_("search"),
+        widget=forms.TextInput(attrs={"placeholder": _("number, code, location or enterprise")}),
+    )
+    park = filters.ModelChoiceFilter(label=_("park"), queryset=None)
+    land_use = filters.ChoiceFilter(choices=LandParcel.LandUse.choices, label=_("land use"))
+    supply_method = filters.ChoiceFilter(choices=LandParcel.SupplyMethod.choices, label=_("supply method"))
+    enterprise = filters.ModelChoiceFilter(label=_("land user"), queryset=None)
+    has_open_case = filters.BooleanFilter(method="filter_open_case", label=_("has an open case"))
+
+    class Meta:
+        model = LandParcel
+        fields = []
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.form.fields["enterprise"].queryset = scoping.enterprises_for(user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(cadastral_code__icontains=value)
+            | Q(location__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )
+
+    def filter_open_case(self, queryset, name, value):
+        open_cases = Q(cases__status__in=OPEN_STATUSES)
+        return queryset.filter(open_cases).distinct() if value else queryset.exclude(open_cases)
+
+
+class EnterpriseFilterSet(ScopedFilterSet):
+    q = filters.CharFilter(
+        method="search",
+        label=_("search"),
+        widget=forms.TextInput(attrs={"placeholder": _("name, credit code or contact")}),
+    )
+    park = filters.ModelChoiceFilter(label=_("park"), queryset=None)
+
+    class Meta:
+        model = Enterprise
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(credit_code__icontains=value) | Q(contact_person__icontains=value)
+        )

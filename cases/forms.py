@@ -1,0 +1,222 @@
+"""The staff UI's forms: choices limited to the user's parks, every model rule shown beside its field."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from . import scoping
+from .models import (
+    CaseEvent,
+    DisposalCase,
+    Enterprise,
+    LandParcel,
+    Membership,
+    ProblemFlag,
+    RevitalisationMeasure,
+)
+from .templatetags.parkland import person
+
+Role = Membership.Role
+
+
+class FormRenderer(TemplatesSetting):
+    """Bootstrap 5 markup for every form the staff UI renders."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker, in ISO form (2023-04-12)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class StyledForm:
+    """Bootstrap classes on each widget, and `is-invalid` on the fields that failed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput(attrs=widget.attrs)
+            if isinstance(field, forms.DecimalField):
+                widget.attrs.setdefault("inputmode", "decimal")
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+def _only_parks(field: forms.ModelChoiceField, parks) -> None:
+    field.queryset = parks
+    if parks.count() == 1:
+        field.initial = parks.first().pk
+
+
+class EnterpriseForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = ["park", "name", "credit_code", "contact_person", "contact_phone", "address"]
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _only_parks(self.fields["park"], scoping.parks_for(user, role=Role.OFFICER))
+        if self.instance.pk:
+            self.fields["park"].disabled = True
+
+    def clean_credit_code(self) -> str:
+        return self.cleaned_data["credit_code"].strip().upper()
+
+
+class ParcelForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = LandParcel
+        fields = [
+            "park",
+            "code",
+            "location",
+            "area_m2",
+            "land_use",
+            "cadastral_code",
+            "unit_number",
+            "enterprise",
+            "supply_method",
+            "contract_number",
+            "contract_signed_on",
+            "land_price_wan",
+            "agreed_start_on",
+            "agreed_completion_on",
+            "actual_start_on",
+            "required_plot_ratio",
+            "actual_plot_ratio",
+            "building_area_m2",
+            "invested_wan",
+            "annual_output_wan",
+            "annual_tax_wan",
+        ]
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _only_parks(self.fields["park"], scoping.parks_for(user, role=Role.OFFICER))
+        self.fields["enterprise"].queryset = scoping.enterprises_for(user, role=Role.OFFICER).select_related(
+            "park"
+        )
+        if self.instance.pk:
+            self.fields["park"].disabled = True
+
+
+class CaseForm(StyledForm, forms.ModelForm):
+    # The version the user started from; a save over someone else's later save is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DisposalCase
+        fields = [
+            "parcel",
+            "category",
+            "idle_cause",
+            "case_area_m2",
+            "officer",
+            "opened_on",
+            "identified_on",
+            "disposal_method",
+            "decision_on",
+            "target_on",
+            "disposed_on",
+            "disposed_area_m2",
+            "low_willingness",
+            "low_willingness_note",
+            "evidence_difficulty",
+            "evidence_difficulty_note",
+            "litigation_risk",
+            "litigation_risk_note",
+            "funding_gap",
+            "funding_gap_note",
+            "litigation",
+            "summary",
+        ]
+        widgets = {f"{flag.value}_note": forms.Textarea(attrs={"rows": 2}) for flag in ProblemFlag} | {
+            "summary": forms.Textarea(attrs={"rows": 4})
+        }
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        parcels = scoping.parcels_for(user, role=Role.OFFICER).select_related("park", "enterprise")
+        self.fields["parcel"].queryset = parcels
+        self.fields["parcel"].label_from_instance = lambda p: f"{p.park.code} · {p.code} · {p.location}"
+        self.fields["officer"].queryset = scoping.users_for(user, role=Role.OFFICER)
+        self.fields["officer"].label_from_instance = person
+        if self.instance.pk:
+            self.fields["parcel"].disabled = True
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+
+
+class EventForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = CaseEvent
+        fields = ["kind", "occurred_on", "title", "details", "due_on", "evidence"]
+        widgets = {"details": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, case: DisposalCase, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.case = case
+        # Status changes are written by the workflow, never by hand.
+        self.fields["kind"].choices = [
+            c for c in self.fields["kind"].choices if c[0] != CaseEvent.Kind.STATUS_CHANGE
+        ]
+        self.fields["evidence"].queryset = case.documents.current()
+
+
+class MeasureForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = RevitalisationMeasure
+        fields = [
+            "method",
+            "partner_name",
+            "partner_kind",
+            "amount_wan",
+            "equity_share_pct",
+            "status",
+            "started_on",
+            "concluded_on",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, case: DisposalCase, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.case = case
+
+
+class TransitionForm(StyledForm, forms.Form):
+    to = forms.ChoiceField(label=_("move to"))
+    reason = forms.CharField(
+        label=_("reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    override_reason = forms.CharField(
+        label=_("reason for moving on with evidence missing"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, targets: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = targets

@@ -1,0 +1,84 @@
+"""Display of Parkland's units: areas in m² with 亩 beside, money in 万元, rates in %."""
+
+from decimal import Decimal
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from cases.models import m2_to_mu
+
+register = template.Library()
+
+
+@register.filter
+def person(user) -> str:
+    """A person's name as a Chinese office writes it: family name first, no space (李晓东)."""
+    if user is None or user == "":
+        return "—"
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if not (first or last):
+        return user.get_username()
+    if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
+
+
+@register.filter
+def num(value, places: int = 2):
+    """A number with thousands separators and fixed decimals; an em dash when unknown."""
+    if value is None or value == "":
+        return "—"
+    return floatformat(value, f"{places}g")
+
+
+@register.filter
+def mu(area_m2):
+    """The 亩 equivalent of an area in m², to two places."""
+    if area_m2 is None or area_m2 == "":
+        return "—"
+    return floatformat(m2_to_mu(Decimal(area_m2)), "2g")
+
+
+@register.simple_tag
+def area(area_m2, *, block: bool = False):
+    """12,345.00 m² with (18.52 亩) beside it."""
+    if area_m2 is None or area_m2 == "":
+        return "—"
+    template_ = (
+        '{} m²<br><span class="mu">{} {}</span>' if block else '{} m² <span class="mu">（{} {}）</span>'
+    )
+    return format_html(template_, num(area_m2), mu(area_m2), _("mu"))
+
+
+@register.filter
+def pct(value):
+    return "—" if value is None else f"{value}%"
+
+
+@register.filter
+def signed(value):
+    """A difference with its sign: +1.2 or -3.4."""
+    if value is None:
+        return "—"
+    return f"+{value}" if value > 0 else str(value)
+
+
+@register.inclusion_tag("includes/status_badge.html")
+def status_badge(case):
+    return {"status": case.status, "label": case.get_status_display()}
+
+
+@register.inclusion_tag("includes/sort_header.html", takes_context=True)
+def sort_header(context, column):
+    current = context.get("sort", "")
+    active = current.lstrip("-") == column.key
+    descending = active and current.startswith("-")
+    return {
+        "request": context["request"],
+        "column": column,
+        "active": active,
+        "descending": descending,
+        "next_sort": column.key if descending or not active else f"-{column.key}",
+    }
