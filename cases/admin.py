@@ -12,6 +12,7 @@ from . import scoping
 from .models import (
     CaseEvent,
     CaseNumberSequence,
+    CustodyEvent,
     DisposalCase,
     DisposalTarget,
     DocType,
@@ -558,6 +559,27 @@ class CaseNumberSequenceAdmin(admin.ModelAdmin):
     list_filter = ["park", "year"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CustodyEvent)
+class CustodyEventAdmin(ParkScopedMixin, admin.ModelAdmin):
+    """The custody log is written by the application only; here it can be read and searched."""
+
+    park_path = "document__case__parcel__park"
+    list_display = ["at", "document", "action", "actor", "ip_address"]
+    list_filter = ["action", "document__case__parcel__park"]
+    search_fields = ["document__title", "document__case__number", "actor__username", "ip_address"]
+    list_select_related = ["document", "actor"]
+    readonly_fields = ["document", "action", "actor", "at", "ip_address", "note"]
+
+    def has_add_permission(self, request, *args) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:

@@ -4,12 +4,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .templatetags.parkland import person
 
 KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
-HIDDEN_FIELDS = {"version", "updated_at", "updated_by", "created_at", "created_by"}
+# Bookkeeping and storage details that say nothing to the reader.
+HIDDEN_FIELDS = {"version", "updated_at", "updated_by", "created_at", "created_by", "file"}
 
 
 @dataclass
@@ -37,6 +39,8 @@ def _display(model_field: models.Field, value, related: dict) -> str:
         return str(_("yes") if value else _("no"))
     if model_field.is_relation:
         return related.get((model_field.related_model, value), str(value))
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

@@ -23,4 +23,10 @@ urlpatterns = [
     path("enterprises/new/", views.enterprise_create, name="enterprise-create"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
+    path("cases/<str:number>/evidence/new/", views.evidence_upload, name="evidence-upload"),
+    path("cases/<str:number>/evidence.zip", views.case_evidence_zip, name="case-evidence-zip"),
+    path("evidence/<int:pk>/", views.evidence_detail, name="evidence-detail"),
+    path("evidence/<int:pk>/download/", views.evidence_download, name="evidence-download"),
+    path("evidence/<int:pk>/withdraw/", views.evidence_withdraw, name="evidence-withdraw"),
+    path("evidence/<int:pk>/custody.csv", views.evidence_custody_export, name="evidence-custody-export"),
 ]

@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cases.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,6 +125,15 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 
 # Evidence may end up in court: it lives in private storage that no URL serves.
 EVIDENCE_ROOT = Path(env("PARKLAND_EVIDENCE_ROOT", str(BASE_DIR / "var" / "evidence")))
+
+# Evidence uploads: the size limit is checked while the file arrives; every upload goes to a
+# temporary file, never into memory.
+PARKLAND_EVIDENCE_MAX_BYTES = int(env("PARKLAND_EVIDENCE_MAX_MB", "200")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "cases.uploads.EvidenceSizeLimitHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = env("DJANGO_FILE_UPLOAD_TEMP_DIR") or None
 
 STORAGES = {
     "default": {

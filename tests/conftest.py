@@ -1,9 +1,12 @@
 import pytest
+from django.core.files.storage import storages
 from django.db import connection
+
+from cases.models import EvidenceDocument
 
 
 @pytest.fixture(autouse=True)
-def _storage(settings, tmp_path):
+def _storage(settings, tmp_path, monkeypatch):
     """Evidence goes to the test's own folder, never var/; static files need no collectstatic."""
     settings.STORAGES = {
         **settings.STORAGES,
@@ -14,6 +17,8 @@ def _storage(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    # A FileField resolves its storage once, at import; point it at this test's storage too.
+    monkeypatch.setattr(EvidenceDocument._meta.get_field("file"), "storage", storages["evidence"])
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
 

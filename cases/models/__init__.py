@@ -21,7 +21,7 @@ from .choices import (
     Status,
 )
 from .events import CaseEvent
-from .evidence import DocType, EvidenceDocument, EvidenceRequirement
+from .evidence import CustodyEvent, DocType, EvidenceDocument, EvidenceRequirement, evidence_chain_warnings
 from .land import Enterprise, LandParcel
 from .measures import RevitalisationMeasure
 from .parks import DisposalTarget, LowEfficiencyThreshold, Membership, Park
@@ -36,6 +36,7 @@ __all__ = [
     "CaseEvent",
     "CaseNumberSequence",
     "Category",
+    "CustodyEvent",
     "DisposalCase",
     "DisposalMethod",
     "DisposalTarget",
@@ -55,6 +56,7 @@ __all__ = [
     "RevitalisationMeasure",
     "Status",
     "Transition",
+    "evidence_chain_warnings",
     "m2_to_mu",
     "parse_case_number",
     "per_mu",

@@ -82,3 +82,8 @@ def sort_header(context, column):
         "descending": descending,
         "next_sort": column.key if descending or not active else f"-{column.key}",
     }
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")
