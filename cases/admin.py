@@ -22,6 +22,7 @@ from .models import (
     LandParcel,
     LowEfficiencyThreshold,
     Membership,
+    MonthClose,
     Park,
     RevitalisationMeasure,
 )
@@ -586,4 +587,31 @@ class CustodyEventAdmin(ParkScopedMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(MonthClose)
+class MonthCloseAdmin(ScopedAdmin):
+    """Closes are made and reopened on the report page; here they can be read."""
+
+    list_display = ["park", "year", "month", "closed_by", "closed_at", "reopened_at"]
+    list_filter = ["park", "year"]
+    list_select_related = ["park", "closed_by"]
+    readonly_fields = [
+        "park",
+        "year",
+        "month",
+        "figures",
+        "cases",
+        "closed_by",
+        "closed_at",
+        "reopened_at",
+        "reopened_by",
+        "reopen_reason",
+    ]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -339,3 +339,10 @@ class WithdrawForm(StyledForm, forms.Form):
     reason = forms.CharField(
         label=_("reason for withdrawal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class TargetForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    rate_pct = forms.DecimalField(
+        label=_("target disposal rate (%)"), min_value=0, max_value=100, max_digits=4, decimal_places=1
+    )

@@ -240,11 +240,16 @@ def test_files_carry_the_same_figures():
     assert csv_text.startswith("\ufeff")
     last = csv_text.strip().splitlines()[-1].split(",")
     assert last[0] == "12" and "55.4" in last and "303200.00" in last
-    sheet = load_workbook(BytesIO(to_xlsx(report))).active
-    assert sheet.max_row == 13
-    assert sheet.cell(13, 1).value == 12
-    assert Decimal(str(sheet.cell(13, 10).value)) == Decimal("55.4")
-    assert Decimal(str(sheet.cell(13, 7).value)) == Decimal("303200")
+    workbook = load_workbook(BytesIO(to_xlsx(report)))
+    sheet = workbook.worksheets[0]
+    # A title row, the scope row, the frozen header, then January to December.
+    assert sheet.freeze_panes == "A4"
+    assert sheet.max_row == 15
+    assert sheet.cell(15, 1).value == 12
+    assert Decimal(str(sheet.cell(15, 10).value)) == Decimal("55.4")
+    assert Decimal(str(sheet.cell(15, 7).value)) == Decimal("303200")
+    assert sheet.cell(15, 7).number_format == "#,##0.00"
+    assert len(workbook.worksheets) == 4
 
 
 def test_command_writes_the_json_of_the_report(tmp_path):

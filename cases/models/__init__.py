@@ -20,6 +20,7 @@ from .choices import (
     ProblemFlag,
     Status,
 )
+from .closes import MonthClose
 from .events import CaseEvent
 from .evidence import CustodyEvent, DocType, EvidenceDocument, EvidenceRequirement, evidence_chain_warnings
 from .land import Enterprise, LandParcel
@@ -49,6 +50,7 @@ __all__ = [
     "Litigation",
     "LowEfficiencyThreshold",
     "Membership",
+    "MonthClose",
     "MonthFigures",
     "Park",
     "ProblemFlag",

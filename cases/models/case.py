@@ -160,6 +160,20 @@ class DisposalCaseQuerySet(models.QuerySet):
         row = self.order_by().aggregate(**_rate_aggregates("", year=year, as_of=as_of))
         return _rate_from_row(row, "")
 
+    def forecast_area_m2(self, *, year: int, as_of: date) -> Decimal:
+        """Area disposed by year end if every case now in implementing is disposed by its target date.
+
+        Counts the year's disposed area to `as_of` plus the area of each case in the register that is
+        being implemented with a target date on or before 31 December of `year`.
+        """
+        register = register_q(year=year, as_of=as_of)
+        due = register & Q(status=Status.IMPLEMENTING, target_on__lte=date(year, 12, 31))
+        row = self.order_by().aggregate(
+            disposed=_area_sum("disposed_area_m2", disposed_q(start=date(year, 1, 1), end=as_of)),
+            due=_area_sum("case_area_m2", due),
+        )
+        return (Decimal(row["disposed"]) + Decimal(row["due"])).quantize(CENT)
+
     def rate_breakdown(self, field: str, *, year: int, as_of: date) -> dict:
         """`rate_figures` for each value of `field` (e.g. "category"), in one grouped query."""
         rows = (

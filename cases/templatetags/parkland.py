@@ -6,6 +6,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import m2_to_mu
 
@@ -87,3 +88,28 @@ def sort_header(context, column):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def gap(figures, benchmark):
+    """The rate's gap to the benchmark in percentage points, signed; a dash without a rate."""
+    return signed(figures.gap_pp(benchmark))
+
+
+@register.filter
+def to_benchmark(figures, benchmark):
+    return figures.area_to_benchmark_m2(benchmark)
+
+
+FIGURE_LABELS = {
+    "register_area_m2": gettext_lazy("register area"),
+    "cum_disposed_area_m2": gettext_lazy("disposed area"),
+    "rate_pct": gettext_lazy("rate"),
+    "register_count": gettext_lazy("register cases"),
+    "cum_disposed_count": gettext_lazy("disposed cases"),
+}
+
+
+@register.filter
+def figure_label(key: str) -> str:
+    return str(FIGURE_LABELS.get(key, key))

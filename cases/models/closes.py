@@ -1,0 +1,78 @@
+"""Month-end close (月结): a month's reported figures frozen, so what went upwards stays on record."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .parks import Park
+
+
+class MonthCloseQuerySet(models.QuerySet):
+    def in_force(self):
+        """Closes not reopened: the figures that stand as reported."""
+        return self.filter(reopened_at__isnull=True)
+
+
+class MonthClose(models.Model):
+    park = models.ForeignKey(
+        Park, on_delete=models.PROTECT, related_name="month_closes", verbose_name=_("park")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    # The month's report row as it stood, for all cases and for each category:
+    # {"all": {...}, "idle": {...}, "inefficient": {...}} in the JSON shape of DESIGN.md §6.
+    figures = models.JSONField(_("figures"))
+    # The case numbers behind the figures: {"register": [...], "disposed": [...]}.
+    cases = models.JSONField(_("cases behind the figures"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("closed by")
+    )
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    objects = MonthCloseQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("month-end close")
+        verbose_name_plural = _("month-end closes")
+        ordering = ["-year", "-month", "park__code", "-closed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "year", "month"],
+                condition=Q(reopened_at__isnull=True),
+                name="%(app_label)s_%(class)s_one_in_force",
+                violation_error_message=_("This month is already closed for this park."),
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12, year__gte=2000, year__lte=2100),
+                name="%(app_label)s_%(class)s_period_valid",
+                violation_error_message=_("A close is for a month from 1 to 12 of a year from 2000 to 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True, reopened_by__isnull=True, reopen_reason="")
+                | (Q(reopened_at__isnull=False, reopened_by__isnull=False) & ~Q(reopen_reason="")),
+                name="%(app_label)s_%(class)s_reopening_complete",
+                violation_error_message=_("A reopened month records who reopened it, when and why."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park.code} {self.year}-{self.month:02d}"
