@@ -17,7 +17,7 @@ def _date(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Write the monthly disposal-rate report as CSV, XLSX, JSON or PDF (--output - for standard output)."
+    help = "Write the monthly disposal-rate report as CSV, XLSX, JSON or PDF (--output -: standard output)."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="the report year, e.g. 2022")
