@@ -276,7 +276,9 @@ class CaseNumberSequence(models.Model):
 def parse_case_number(number: str) -> tuple[str, int, int] | None:
     """(park code, year, sequence) of a well-formed case number such as XQ-2023-007, else None."""
     parts = number.rsplit("-", 2)
-    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit() or len(parts[2]) < 3:
+    if len(parts) != 3 or not parts[1].isdecimal() or not parts[2].isdecimal() or len(parts[2]) < 3:
+        return None
+    if not (parts[1].isascii() and parts[2].isascii()):
         return None
     return parts[0], int(parts[1]), int(parts[2])
 

@@ -85,7 +85,7 @@ class RevitalisationMeasure(models.Model):
                 | Q(method="equity_acquisition", equity_share_pct__gt=0, equity_share_pct__lte=100),
                 name="%(app_label)s_%(class)s_equity_share_valid",
                 violation_error_message=_(
-                    "An equity share is given only for an equity acquisition, above 0 and at most 100 %."
+                    "An equity share is given only for an equity acquisition, above 0 and at most 100%%."
                 ),
             ),
             models.CheckConstraint(

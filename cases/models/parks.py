@@ -210,7 +210,7 @@ class DisposalTarget(models.Model):
             models.CheckConstraint(
                 condition=Q(rate_pct__gte=0, rate_pct__lte=100),
                 name="%(app_label)s_%(class)s_rate_in_range",
-                violation_error_message=_("A target rate lies between 0 and 100 %."),
+                violation_error_message=_("A target rate lies between 0 and 100%%."),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100),

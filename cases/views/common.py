@@ -1,0 +1,152 @@
+"""What every staff view stands on: role checks, the scoped list, finding a case."""
+
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _g
+from django.views.generic import ListView
+
+from .. import scoping
+from ..exports import Column, csv_response, xlsx_response
+from ..models import (
+    GATED_STATUSES,
+    EvidenceRequirement,
+    Membership,
+    m2_to_mu,
+)
+
+Role = Membership.Role
+
+
+def is_whole_number(text: str) -> bool:
+    """Only ASCII digits: "²".isdigit() is true, and int() of it fails."""
+    return bool(re.fullmatch(r"[0-9]+", text or ""))
+
+
+def require_role(user, park, role: str) -> None:
+    """403 unless the user holds `role` in `park` (the row itself was already found through scoping)."""
+    if not scoping.has_role(user, park, role):
+        raise PermissionDenied
+
+
+def require_role_somewhere(user, role: str) -> None:
+    if not scoping.parks_for(user, role=role).exists():
+        raise PermissionDenied
+
+
+def invalid(request, template: str, context: dict, status: int = 422):
+    return render(request, template, context, status=status)
+
+
+# Lists ----------------------------------------------------------------------------------------
+
+
+class ScopedListView(ListView):
+    """A filtered, sorted, paginated list of the user's rows that exports exactly what it shows.
+
+    Each list gives `base_queryset()`: its rows, through scoping, with what its columns need joined.
+    """
+
+    filterset_class = None
+    columns: list[Column] = []
+    default_sort = ""
+    paginate_by = 25
+    export_name = "export"
+    export_title = ""
+    area_field = None
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.base_queryset(), user=self.request.user
+        )
+        queryset = self.filterset.qs
+        sorts = {c.key: c.sort for c in self.columns if c.sort}
+        requested = self.request.GET.get("sort", "")
+        key = requested.lstrip("-")
+        if key in sorts:
+            self.sort = requested
+            ordering = sorts[key]
+            return queryset.order_by(f"-{ordering}" if requested.startswith("-") else ordering, "pk")
+        self.sort = ""
+        return queryset.order_by(*self.default_sort.split(","), "pk") if self.default_sort else queryset
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        raw = self.request.GET.get("page", "1")
+        number = int(raw) if is_whole_number(raw) and int(raw) > 0 else 1
+        if number > paginator.num_pages:
+            raise Http404(_g("There is no page %(page)s of this list.") % {"page": number})
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get(self, request, *args, **kwargs):
+        export = kwargs.get("export")
+        if export not in (None, "csv", "xlsx"):
+            raise Http404
+        if export:
+            rows = self.get_queryset()
+            if export == "csv":
+                return csv_response(self.columns, rows, self.export_name)
+            return xlsx_response(self.columns, rows, self.export_name, title=str(self.export_title))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        params.pop("sort", None)
+        totals = {"count": Count("pk")}
+        if self.area_field:
+            totals["area"] = Sum(self.area_field)
+        totals = self.object_list.order_by().aggregate(**totals)
+        show_park = scoping.parks_for(self.request.user).count() > 1
+        context.update(
+            filterset=self.filterset,
+            columns=[c for c in self.columns if c.in_table and (show_park or c.key != "park")],
+            show_park=show_park,
+            sort=self.sort,
+            filter_query=params.urlencode(),
+            total_count=totals["count"],
+            total_area=totals.get("area") or 0,
+            total_area_mu=m2_to_mu(totals.get("area") or 0),
+            can_edit=scoping.parks_for(self.request.user, role=Role.OFFICER).exists(),
+            is_filtered=any(v for k, v in self.request.GET.items() if k not in {"page", "sort"}),
+        )
+        return context
+
+
+def field_label(model, field: str) -> str:
+    return model._meta.get_field(field).verbose_name
+
+
+def case_or_404(request, number: str):
+    return get_object_or_404(
+        scoping.cases_for(request.user).select_related(
+            "parcel__park", "parcel__enterprise", "officer", "created_by", "updated_by"
+        ),
+        number=number,
+    )
+
+
+def client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _document_or_404(request, pk: int):
+    return get_object_or_404(
+        scoping.documents_for(request.user).select_related(
+            "case__parcel__park", "uploaded_by", "withdrawn_by", "supersedes", "superseded_by"
+        ),
+        pk=pk,
+    )
+
+
+def next_step_checklist(case):
+    next_step = next((t for t in case.transitions_from_here() if t.kind == "forward"), None)
+    if next_step and next_step.target in GATED_STATUSES:
+        return EvidenceRequirement.objects.checklist(case, next_step.target)
+    return []

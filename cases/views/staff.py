@@ -1,0 +1,547 @@
+"""The staff UI: dashboard, lists, parcels, enterprises, cases and their workflow."""
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from .. import scoping
+from ..exceptions import StaleVersion, TransitionError
+from ..exports import Column
+from ..filtersets import CaseFilterSet, EnterpriseFilterSet, ParcelFilterSet
+from ..forms import (
+    CaseForm,
+    EnterpriseForm,
+    EventForm,
+    MeasureForm,
+    ParcelForm,
+    TransitionForm,
+)
+from ..history import history_of
+from ..models import (
+    OPEN_STATUSES,
+    CaseEvent,
+    DisposalCase,
+    DisposalTarget,
+    Membership,
+    ProblemFlag,
+    Status,
+)
+from ..models.evidence import evidence_chain_warnings
+from ..templatetags.parkland import person
+from .common import (
+    ScopedListView,
+    case_or_404,
+    field_label,
+    invalid,
+    is_whole_number,
+    next_step_checklist,
+    require_role,
+    require_role_somewhere,
+)
+
+Role = Membership.Role
+
+DUE_SOON_DAYS = 14
+
+
+# Dashboard ------------------------------------------------------------------------------------
+
+
+def dashboard(request):
+    user = request.user
+    today = timezone.localdate()
+    year = today.year
+    cases = scoping.cases_for(user)
+    parks = list(scoping.parks_for(user))
+    park = parks[0] if len(parks) == 1 else None
+    benchmark = DisposalTarget.objects.benchmark_pct(park=park, year=year)
+    figures = cases.rate_figures(year=year, as_of=today)
+
+    by_status = {
+        row["status"]: row
+        for row in cases.open()
+        .order_by()
+        .values("status")
+        .annotate(count=Count("pk"), area=Sum("case_area_m2"))
+    }
+    status_rows = [
+        {
+            "status": status,
+            "count": by_status.get(status, {}).get("count", 0),
+            "area": by_status.get(status, {}).get("area") or 0,
+        }
+        for status in OPEN_STATUSES
+    ]
+    flag_totals = cases.open().aggregate(
+        **{f"{flag.value}_count": Count("pk", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
+        **{f"{flag.value}_area": Sum("case_area_m2", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
+    )
+    flag_rows = [
+        {
+            "flag": flag,
+            "count": flag_totals[f"{flag.value}_count"],
+            "area": flag_totals[f"{flag.value}_area"] or 0,
+        }
+        for flag in ProblemFlag
+    ]
+    events = scoping.events_for(user).select_related("case__parcel__park", "case__officer")
+    context = {
+        "year": year,
+        "today": today,
+        "park": park,
+        "parks": parks,
+        "figures": figures,
+        "benchmark": benchmark,
+        "gap_pp": figures.gap_pp(benchmark),
+        "area_to_benchmark": figures.area_to_benchmark_m2(benchmark),
+        "status_rows": status_rows,
+        "open_total": sum(r["count"] for r in status_rows),
+        "flag_rows": flag_rows,
+        "my_cases": cases.open()
+        .filter(officer=user)
+        .select_related("parcel__park", "parcel__enterprise")
+        .order_by("target_on", "number")[:10],
+        "overdue": events.overdue(today).order_by("due_on")[:20],
+        "due_soon": events.due_within(today, DUE_SOON_DAYS).order_by("due_on")[:20],
+        "due_soon_days": DUE_SOON_DAYS,
+        "overrides": events.exclude(override_reason="")
+        .select_related("actor")
+        .order_by("-occurred_on", "-pk")[:10],
+        "can_edit": scoping.parks_for(user, role=Role.OFFICER).exists(),
+    }
+    return render(request, "cases/dashboard.html", context)
+
+
+CASE_COLUMNS = [
+    Column("number", field_label(DisposalCase, "number"), lambda c: c.number, "number"),
+    Column("park", _("park"), lambda c: c.parcel.park.code, "parcel__park__code"),
+    Column("parcel", _("parcel number"), lambda c: c.parcel.code, "parcel__code"),
+    Column("location", _("location"), lambda c: c.parcel.location, "parcel__location", in_table=False),
+    Column(
+        "enterprise",
+        _("land user"),
+        lambda c: c.parcel.enterprise.name if c.parcel.enterprise else "",
+        "parcel__enterprise__name",
+    ),
+    Column("category", field_label(DisposalCase, "category"), lambda c: c.get_category_display(), "category"),
+    Column("status", field_label(DisposalCase, "status"), lambda c: c.get_status_display(), "status"),
+    Column(
+        "case_area_m2", field_label(DisposalCase, "case_area_m2"), lambda c: c.case_area_m2, "case_area_m2"
+    ),
+    Column("case_area_mu", _("area under disposal (mu)"), lambda c: c.case_area_mu, in_table=False),
+    Column(
+        "opened_on",
+        field_label(DisposalCase, "opened_on"),
+        lambda c: c.opened_on,
+        "opened_on",
+        in_table=False,
+    ),
+    Column(
+        "identified_on",
+        field_label(DisposalCase, "identified_on"),
+        lambda c: c.identified_on,
+        "identified_on",
+    ),
+    Column(
+        "disposal_method",
+        field_label(DisposalCase, "disposal_method"),
+        lambda c: c.get_disposal_method_display(),
+        "disposal_method",
+    ),
+    Column("disposed_on", field_label(DisposalCase, "disposed_on"), lambda c: c.disposed_on, "disposed_on"),
+    Column(
+        "disposed_area_m2",
+        field_label(DisposalCase, "disposed_area_m2"),
+        lambda c: c.disposed_area_m2,
+        "disposed_area_m2",
+    ),
+    Column(
+        "officer",
+        field_label(DisposalCase, "officer"),
+        lambda c: person(c.officer) if c.officer else "",
+        "officer__username",
+    ),
+]
+
+
+class CaseListView(ScopedListView):
+    filterset_class = CaseFilterSet
+    template_name = "cases/case_list.html"
+    columns = CASE_COLUMNS
+    default_sort = "-opened_on,-number"
+    export_name = "cases"
+    export_title = _("disposal cases")
+    area_field = "case_area_m2"
+
+    def base_queryset(self):
+        return scoping.cases_for(self.request.user).select_related(
+            "parcel__park", "parcel__enterprise", "officer"
+        )
+
+
+PARCEL_COLUMNS = [
+    Column("code", _("parcel number"), lambda p: p.code, "code"),
+    Column("park", _("park"), lambda p: p.park.code, "park__code"),
+    Column("location", _("location"), lambda p: p.location, "location", in_table=False),
+    Column("area_m2", _("area (m²)"), lambda p: p.area_m2, "area_m2"),
+    Column("area_mu", _("area (mu)"), lambda p: p.area_mu, in_table=False),
+    Column("land_use", _("land use"), lambda p: p.get_land_use_display(), "land_use"),
+    Column(
+        "enterprise", _("land user"), lambda p: p.enterprise.name if p.enterprise else "", "enterprise__name"
+    ),
+    Column("cadastral_code", _("cadastral parcel code"), lambda p: p.cadastral_code, "cadastral_code"),
+    Column("agreed_start_on", _("agreed start date"), lambda p: p.agreed_start_on, "agreed_start_on"),
+    Column("actual_start_on", _("actual start date"), lambda p: p.actual_start_on, "actual_start_on"),
+    Column("open_cases", _("open cases"), lambda p: p.open_cases, "open_cases"),
+]
+
+
+class ParcelListView(ScopedListView):
+    filterset_class = ParcelFilterSet
+    template_name = "cases/parcel_list.html"
+    columns = PARCEL_COLUMNS
+    default_sort = "park__code,code"
+    export_name = "parcels"
+    export_title = _("land parcels")
+    area_field = "area_m2"
+
+    def base_queryset(self):
+        return (
+            scoping.parcels_for(self.request.user)
+            .select_related("park", "enterprise")
+            .annotate(open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES)))
+        )
+
+
+ENTERPRISE_COLUMNS = [
+    Column("name", _("name"), lambda e: e.name, "name"),
+    Column("park", _("park"), lambda e: e.park.code, "park__code"),
+    Column("credit_code", _("unified social credit code"), lambda e: e.credit_code, "credit_code"),
+    Column("contact_person", _("contact person"), lambda e: e.contact_person, "contact_person"),
+    Column("contact_phone", _("contact phone"), lambda e: e.contact_phone, None),
+    Column("parcel_count", _("parcels"), lambda e: e.parcel_count, "parcel_count"),
+    Column("parcel_area", _("land held (m²)"), lambda e: e.parcel_area, "parcel_area"),
+]
+
+
+class EnterpriseListView(ScopedListView):
+    filterset_class = EnterpriseFilterSet
+    template_name = "cases/enterprise_list.html"
+    columns = ENTERPRISE_COLUMNS
+    default_sort = "name"
+    export_name = "enterprises"
+    export_title = _("enterprises")
+
+    def base_queryset(self):
+        return (
+            scoping.enterprises_for(self.request.user)
+            .select_related("park")
+            .annotate(parcel_count=Count("parcels"), parcel_area=Sum("parcels__area_m2"))
+        )
+
+
+# Parcels and enterprises ----------------------------------------------------------------------
+
+
+def parcel_detail(request, pk: int):
+    parcel = get_object_or_404(scoping.parcels_for(request.user).select_related("park", "enterprise"), pk=pk)
+    context = {
+        "parcel": parcel,
+        "cases": parcel.cases.select_related("officer").order_by("-opened_on"),
+        "history": history_of(parcel),
+        "can_edit": scoping.has_role(request.user, parcel.park, Role.OFFICER),
+    }
+    return render(request, "cases/parcel_detail.html", context)
+
+
+def enterprise_detail(request, pk: int):
+    enterprise = get_object_or_404(scoping.enterprises_for(request.user).select_related("park"), pk=pk)
+    context = {
+        "enterprise": enterprise,
+        "parcels": enterprise.parcels.select_related("park").annotate(
+            open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES))
+        ),
+        "cases": DisposalCase.objects.filter(parcel__enterprise=enterprise)
+        .select_related("parcel", "officer")
+        .order_by("-opened_on"),
+        "history": history_of(enterprise),
+        "can_edit": scoping.has_role(request.user, enterprise.park, Role.OFFICER),
+    }
+    return render(request, "cases/enterprise_detail.html", context)
+
+
+def _edit_object(request, *, form_class, instance, template: str, title, cancel_url: str):
+    """Create or edit a parcel or enterprise; the form limits every choice to the user's parks."""
+    form = form_class(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = form.save()
+            except IntegrityError:
+                form.add_error(
+                    None, _("Someone else saved a conflicting record at the same moment; try again.")
+                )
+            else:
+                messages.success(request, _("Saved: %(object)s.") % {"object": saved})
+                return redirect(saved.get_absolute_url())
+        return invalid(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
+    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+def parcel_create(request):
+    require_role_somewhere(request.user, Role.OFFICER)
+    return _edit_object(
+        request,
+        form_class=ParcelForm,
+        instance=None,
+        template="cases/parcel_form.html",
+        title=_("New parcel"),
+        cancel_url=reverse("parcel-list"),
+    )
+
+
+def parcel_edit(request, pk: int):
+    parcel = get_object_or_404(scoping.parcels_for(request.user), pk=pk)
+    require_role(request.user, parcel.park, Role.OFFICER)
+    return _edit_object(
+        request,
+        form_class=ParcelForm,
+        instance=parcel,
+        template="cases/parcel_form.html",
+        title=_("Edit parcel %(code)s") % {"code": parcel.code},
+        cancel_url=parcel.get_absolute_url(),
+    )
+
+
+def enterprise_create(request):
+    require_role_somewhere(request.user, Role.OFFICER)
+    return _edit_object(
+        request,
+        form_class=EnterpriseForm,
+        instance=None,
+        template="cases/enterprise_form.html",
+        title=_("New enterprise"),
+        cancel_url=reverse("enterprise-list"),
+    )
+
+
+def enterprise_edit(request, pk: int):
+    enterprise = get_object_or_404(scoping.enterprises_for(request.user), pk=pk)
+    require_role(request.user, enterprise.park, Role.OFFICER)
+    return _edit_object(
+        request,
+        form_class=EnterpriseForm,
+        instance=enterprise,
+        template="cases/enterprise_form.html",
+        title=_("Edit %(name)s") % {"name": enterprise.name},
+        cancel_url=enterprise.get_absolute_url(),
+    )
+
+
+# Cases ----------------------------------------------------------------------------------------
+
+
+def case_detail(request, number: str):
+    case = case_or_404(request, number)
+    user = request.user
+    role = scoping.role_in(user, case.parcel.park)
+    rank = Membership.rank_of(role)
+    transitions = case.transitions_for(user) if rank >= Membership.rank_of(Role.OFFICER) else []
+    next_step = next((t for t in case.transitions_from_here() if t.kind == "forward"), None)
+    checklist = next_step_checklist(case)
+    events = list(
+        case.events.select_related("actor", "evidence").order_by("-occurred_on", "-created_at", "-pk")
+    )
+    documents = list(
+        case.documents.select_related("uploaded_by", "superseded_by", "withdrawn_by").order_by(
+            "doc_type", "-uploaded_at"
+        )
+    )
+    today = timezone.localdate()
+    deadlines = [e for e in events if e.due_on and not e.due_met_on]
+    for event in deadlines:
+        event.days_left = (event.due_on - today).days
+        event.days_overdue = -event.days_left
+    context = {
+        "case": case,
+        "role": role,
+        "can_edit": rank >= Membership.rank_of(Role.OFFICER),
+        "is_supervisor": rank >= Membership.rank_of(Role.SUPERVISOR),
+        "transitions": [
+            {
+                "transition": t,
+                "label": Status(t.target).label,
+                "form": TransitionForm(targets=[(t.target, t.target)]),
+            }
+            for t in transitions
+        ],
+        "next_step": next_step,
+        "next_step_label": Status(next_step.target).label if next_step else "",
+        "checklist": checklist,
+        "checklist_missing": sum(1 for _r, met in checklist if not met),
+        "events": events,
+        "overrides": [e for e in events if e.override_reason],
+        "deadlines": sorted(deadlines, key=lambda e: e.due_on),
+        "documents": documents,
+        "warnings": evidence_chain_warnings(case, documents),
+        "measures": case.measures.order_by("-started_on", "-pk"),
+        "history": history_of(case),
+        "flags": case.flags(),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def case_create(request):
+    require_role_somewhere(request.user, Role.OFFICER)
+    initial = {"opened_on": timezone.localdate(), "officer": request.user.pk}
+    if parcel_id := request.GET.get("parcel", ""):
+        parcel = (
+            scoping.parcels_for(request.user, role=Role.OFFICER).filter(pk=parcel_id).first()
+            if is_whole_number(parcel_id)
+            else None
+        )
+        if parcel:
+            initial.update(parcel=parcel.pk, case_area_m2=parcel.area_m2)
+    form = CaseForm(request.POST or None, initial=initial, user=request.user)
+    context = {"form": form, "title": _("New case"), "cancel_url": reverse("case-list")}
+    if request.method == "POST":
+        if form.is_valid():
+            case = form.save(commit=False)
+            case.created_by = case.updated_by = request.user
+            case._history_user = request.user
+            try:
+                with transaction.atomic():
+                    case.save()
+            except IntegrityError:
+                form.add_error("parcel", _("This parcel already has an open case."))
+            else:
+                messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+                return redirect(case.get_absolute_url())
+        return invalid(request, "cases/case_form.html", context)
+    return render(request, "cases/case_form.html", context)
+
+
+def case_edit(request, number: str):
+    case = case_or_404(request, number)
+    require_role(request.user, case.parcel.park, Role.OFFICER)
+    form = CaseForm(request.POST or None, instance=case, user=request.user)
+    context = {
+        "form": form,
+        "case": case,
+        "title": _("Edit case %(number)s") % {"number": case.number},
+        "cancel_url": case.get_absolute_url(),
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            edited = form.save(commit=False)
+            expected = form.cleaned_data.get("version")
+            try:
+                edited.save_versioned(
+                    by=request.user, expected_version=expected if expected else case.version
+                )
+            except StaleVersion as error:
+                form.add_error(None, str(error))
+                return invalid(request, "cases/case_form.html", context, status=409)
+            except IntegrityError:
+                form.add_error("parcel", _("This parcel already has an open case."))
+            else:
+                messages.success(request, _("Case %(number)s saved.") % {"number": case.number})
+                return redirect(case.get_absolute_url())
+        return invalid(request, "cases/case_form.html", context)
+    return render(request, "cases/case_form.html", context)
+
+
+@require_POST
+def case_transition(request, number: str):
+    case = case_or_404(request, number)
+    user = request.user
+    require_role(user, case.parcel.park, Role.OFFICER)
+    with transaction.atomic():
+        case = DisposalCase.objects.select_for_update().select_related("parcel__park").get(pk=case.pk)
+        targets = [(t.target, Status(t.target).label) for t in case.transitions_for(user)]
+        form = TransitionForm(request.POST, targets=targets)
+        if not form.is_valid():
+            requested = request.POST.get("to", "")
+            label = Status(requested).label if requested in Status.values else requested
+            messages.error(
+                request,
+                _("Case %(number)s cannot move to “%(target)s” now, or not by you.")
+                % {"number": case.number, "target": label},
+            )
+            return redirect(case.get_absolute_url())
+        try:
+            case.transition_to(
+                form.cleaned_data["to"],
+                by=user,
+                reason=form.cleaned_data["reason"],
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except TransitionError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(case.get_absolute_url())
+    messages.success(
+        request,
+        _("Case %(number)s moved to “%(status)s”.")
+        % {"number": case.number, "status": case.get_status_display()},
+    )
+    return redirect(case.get_absolute_url())
+
+
+def _case_child_form(request, number: str, *, form_class, template: str, title, success):
+    case = case_or_404(request, number)
+    require_role(request.user, case.parcel.park, Role.OFFICER)
+    form = form_class(request.POST or None, case=case)
+    context = {"form": form, "case": case, "title": title, "cancel_url": case.get_absolute_url()}
+    if request.method == "POST":
+        if form.is_valid():
+            obj = form.save(commit=False)
+            if isinstance(obj, CaseEvent):
+                obj.actor = request.user
+            obj._history_user = request.user
+            obj.save()
+            messages.success(request, success)
+            return redirect(case.get_absolute_url())
+        return invalid(request, template, context)
+    return render(request, template, context)
+
+
+def event_create(request, number: str):
+    return _case_child_form(
+        request,
+        number,
+        form_class=EventForm,
+        template="cases/event_form.html",
+        title=_("Record an event"),
+        success=_("The event was added to the timeline."),
+    )
+
+
+def measure_create(request, number: str):
+    return _case_child_form(
+        request,
+        number,
+        form_class=MeasureForm,
+        template="cases/measure_form.html",
+        title=_("Add a revitalisation measure"),
+        success=_("The measure was added."),
+    )
+
+
+@require_POST
+def event_deadline_met(request, number: str, pk: int):
+    """Mark an event's deadline as met today (the reply came, the fee was paid)."""
+    case = case_or_404(request, number)
+    require_role(request.user, case.parcel.park, Role.OFFICER)
+    event = get_object_or_404(case.events.filter(due_on__isnull=False, due_met_on__isnull=True), pk=pk)
+    event.due_met_on = max(timezone.localdate(), event.occurred_on)
+    event._history_user = request.user
+    event.save(update_fields=["due_met_on"])
+    messages.success(request, _("Deadline marked as met: %(title)s.") % {"title": event.title})
+    return redirect(case.get_absolute_url())
