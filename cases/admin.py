@@ -24,6 +24,8 @@ from .models import (
     Membership,
     MonthClose,
     Park,
+    Partner,
+    ProjectLead,
     RevitalisationMeasure,
 )
 
@@ -46,6 +48,8 @@ def _scoped_choices(user, model, role: str):
         return scoping.cases_for(user, role=role)
     if model is EvidenceDocument:
         return scoping.documents_for(user, role=role)
+    if model is Partner:
+        return Partner.objects.filter(park__in=scoping.parks_for(user, role=role))
     if model is get_user_model():
         return scoping.users_for(user)
     return None
@@ -316,8 +320,7 @@ class MeasureInline(ScopedInline):
     park_path = "case__parcel__park"
     fields = [
         "method",
-        "partner_name",
-        "partner_kind",
+        "partner",
         "amount_wan",
         "equity_share_pct",
         "status",
@@ -506,15 +509,14 @@ class RevitalisationMeasureAdmin(ScopedAdmin):
     list_display = [
         "case",
         "method",
-        "partner_name",
-        "partner_kind",
+        "partner",
         "amount_wan",
         "status",
         "started_on",
         "concluded_on",
     ]
-    list_filter = ["method", "status", "partner_kind", "case__parcel__park"]
-    search_fields = ["partner_name", "notes", "case__number"]
+    list_filter = ["method", "status", "partner__kind", "case__parcel__park"]
+    search_fields = ["partner__name", "project_name", "notes", "case__number"]
     autocomplete_fields = ["case"]
     list_select_related = ["case"]
 
@@ -615,3 +617,21 @@ class MonthCloseAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Partner)
+class PartnerAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "park", "contact_person", "contact_phone"]
+    list_filter = ["kind", "park"]
+    search_fields = ["name", "contact_person"]
+    list_select_related = ["park"]
+
+
+@admin.register(ProjectLead)
+class ProjectLeadAdmin(ScopedAdmin):
+    list_display = ["name", "investor", "park", "area_needed_m2", "land_use", "status", "case"]
+    list_filter = ["status", "land_use", "park"]
+    search_fields = ["name", "investor", "industry"]
+    list_select_related = ["park", "case"]
+    autocomplete_fields = ["case"]
+    readonly_fields = ["measure"]

@@ -201,3 +201,20 @@ class EnterpriseFilterSet(ScopedFilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(credit_code__icontains=value) | Q(contact_person__icontains=value)
         )
+
+
+class DeadlineFilterSet(ScopedFilterSet):
+    """Which open cases' deadlines the deadline list shows: by park and by case officer."""
+
+    primary = ("park", "officer")
+    park = filters.ModelChoiceFilter(field_name="parcel__park", label=_("park"), queryset=None)
+    officer = filters.ModelChoiceFilter(label=_("case officer"), queryset=None)
+
+    class Meta:
+        model = DisposalCase
+        fields = []
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.form.fields["officer"].queryset = scoping.users_for(user, role=Membership.Role.OFFICER)
+        self.form.fields["officer"].label_from_instance = person

@@ -24,7 +24,7 @@ from .closes import MonthClose
 from .events import CaseEvent
 from .evidence import CustodyEvent, DocType, EvidenceDocument, EvidenceRequirement, evidence_chain_warnings
 from .land import Enterprise, LandParcel
-from .measures import RevitalisationMeasure
+from .measures import LeadLink, LeadStatus, Partner, ProjectLead, RevitalisationMeasure
 from .parks import DisposalTarget, LowEfficiencyThreshold, Membership, Park
 
 __all__ = [
@@ -47,13 +47,17 @@ __all__ = [
     "EvidenceRequirement",
     "IdleCause",
     "LandParcel",
+    "LeadLink",
+    "LeadStatus",
     "Litigation",
     "LowEfficiencyThreshold",
     "Membership",
     "MonthClose",
     "MonthFigures",
     "Park",
+    "Partner",
     "ProblemFlag",
+    "ProjectLead",
     "RateFigures",
     "RevitalisationMeasure",
     "Status",

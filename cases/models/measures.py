@@ -1,13 +1,22 @@
-"""Revitalisation measures (盘活措施): loans, equity acquisitions, joint developments beside a case."""
+"""Revitalisation (盘活): partners, typed measures beside a case, and projects looking for land."""
+
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import MONEY, choice_constraint
+from .base import AREA, MONEY, RATIO, choice_constraint
+from .land import LandUse
+from .parks import Park
+
+PERCENT = {"max_digits": 5, "decimal_places": 2}
 
 
 class MeasureMethod(models.TextChoices):
@@ -33,11 +42,62 @@ class MeasureStatus(models.TextChoices):
     ABANDONED = "abandoned", _("abandoned")
 
 
+# proposed → negotiating → agreed → completed; any step before completion may be abandoned.
+MEASURE_STEPS = {
+    MeasureStatus.PROPOSED: (MeasureStatus.NEGOTIATING, MeasureStatus.ABANDONED),
+    MeasureStatus.NEGOTIATING: (MeasureStatus.AGREED, MeasureStatus.ABANDONED),
+    MeasureStatus.AGREED: (MeasureStatus.COMPLETED, MeasureStatus.ABANDONED),
+    MeasureStatus.COMPLETED: (),
+    MeasureStatus.ABANDONED: (),
+}
+AGREED_OR_LATER = (MeasureStatus.AGREED, MeasureStatus.COMPLETED)
+
+
+class Partner(models.Model):
+    """A bank, state-owned enterprise, investor, fund or platform the park works with."""
+
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="partners", verbose_name=_("park"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=PartnerKind.choices)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "name"],
+                name="%(app_label)s_%(class)s_name_unique_in_park",
+                violation_error_message=_("This park already has a partner of this name."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="%(app_label)s_%(class)s_name_given",
+                violation_error_message=_("A partner needs a name."),
+            ),
+            choice_constraint("kind", PartnerKind),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partner-detail", args=[self.pk])
+
+
 class RevitalisationMeasure(models.Model):
+    """A loan, equity acquisition, joint development or other measure to put the land back to use.
+
+    `amount_wan` is the money of the measure: the loan, the consideration for the shares, or the
+    planned investment of a joint development.
+    """
+
     Method = MeasureMethod
-
-    PartnerKind = PartnerKind
-
     MeasureStatus = MeasureStatus
 
     case = models.ForeignKey(
@@ -46,27 +106,78 @@ class RevitalisationMeasure(models.Model):
         related_name="measures",
         verbose_name=_("case"),
     )
-    method = models.CharField(_("method"), max_length=30, choices=Method.choices)
-    partner_name = models.CharField(_("partner"), max_length=200, blank=True)
-    partner_kind = models.CharField(_("partner kind"), max_length=30, choices=PartnerKind.choices, blank=True)
-    amount_wan = models.DecimalField(
-        _("amount (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    method = models.CharField(_("method"), max_length=30, choices=MeasureMethod.choices)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("partner"),
+        help_text=_("The lender, the acquirer or the development partner."),
     )
+    amount_wan = models.DecimalField(
+        _("amount (10k yuan)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Loan amount, consideration for the shares, or planned investment."),
+    )
+    # Loan
+    term_months = models.PositiveSmallIntegerField(
+        _("term (months)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    interest_rate_pct = models.DecimalField(
+        _("interest rate (% a year)"), **PERCENT, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    interest_subsidy_wan = models.DecimalField(
+        _("interest subsidy (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    collateral_parcel = models.ForeignKey(
+        "cases.LandParcel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collateral parcel"),
+    )
+    drawn_on = models.DateField(_("drawn on"), null=True, blank=True)
+    # Equity acquisition
     equity_share_pct = models.DecimalField(
-        _("equity share (%)"),
-        max_digits=5,
-        decimal_places=2,
+        _("share acquired (%)"),
+        **PERCENT,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text=_("For an equity acquisition: the share acquired."),
     )
+    registered_on = models.DateField(_("change registered on"), null=True, blank=True)
+    # Joint development
+    project_name = models.CharField(_("project name"), max_length=200, blank=True)
+    partner_share_pct = models.DecimalField(
+        _("partner's share (%)"),
+        **PERCENT,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    holder_share_pct = models.DecimalField(
+        _("land user's share (%)"),
+        **PERCENT,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    contract_signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
+    # Every method
     status = models.CharField(
         _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED
     )
     started_on = models.DateField(_("started on"), null=True, blank=True)
+    agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
     concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    abandon_reason = models.TextField(_("reason for abandoning"), blank=True)
+    notes = models.TextField(_("description and notes"), blank=True)
 
     history = HistoricalRecords()
 
@@ -76,16 +187,62 @@ class RevitalisationMeasure(models.Model):
         ordering = ["case", "-started_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount_wan__isnull=True) | Q(amount_wan__gte=0),
-                name="%(app_label)s_%(class)s_amount_not_negative",
-                violation_error_message=_("An amount cannot be negative."),
+                condition=(Q(amount_wan__isnull=True) | Q(amount_wan__gte=0))
+                & (Q(interest_rate_pct__isnull=True) | Q(interest_rate_pct__gte=0))
+                & (Q(interest_subsidy_wan__isnull=True) | Q(interest_subsidy_wan__gte=0))
+                & (Q(term_months__isnull=True) | Q(term_months__gt=0)),
+                name="%(app_label)s_%(class)s_figures_valid",
+                violation_error_message=_(
+                    "Amounts and rates cannot be negative, and a term is at least a month."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(method="loan")
+                | Q(
+                    term_months__isnull=True,
+                    interest_rate_pct__isnull=True,
+                    interest_subsidy_wan__isnull=True,
+                    collateral_parcel__isnull=True,
+                    drawn_on__isnull=True,
+                ),
+                name="%(app_label)s_%(class)s_loan_fields_only_on_loans",
+                violation_error_message=_(
+                    "Term, interest, subsidy, collateral and drawing belong to a loan."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(equity_share_pct__isnull=True)
                 | Q(method="equity_acquisition", equity_share_pct__gt=0, equity_share_pct__lte=100),
                 name="%(app_label)s_%(class)s_equity_share_valid",
                 violation_error_message=_(
-                    "An equity share is given only for an equity acquisition, above 0 and at most 100%%."
+                    "A share acquired is given only for an equity acquisition, above 0 and at most 100%%."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(method="equity_acquisition") | Q(registered_on__isnull=True),
+                name="%(app_label)s_%(class)s_registration_only_on_equity",
+                violation_error_message=_("A change registration belongs to an equity acquisition."),
+            ),
+            models.CheckConstraint(
+                condition=Q(method="joint_development")
+                | Q(partner_share_pct__isnull=True, holder_share_pct__isnull=True),
+                name="%(app_label)s_%(class)s_shares_only_on_joint_development",
+                violation_error_message=_("Each side's share belongs to a joint development."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(partner_share_pct__isnull=True)
+                    | Q(partner_share_pct__gte=0, partner_share_pct__lte=100)
+                )
+                & (Q(holder_share_pct__isnull=True) | Q(holder_share_pct__gte=0, holder_share_pct__lte=100))
+                & (
+                    Q(partner_share_pct__isnull=True)
+                    | Q(holder_share_pct__isnull=True)
+                    | Q(partner_share_pct__lte=100 - F("holder_share_pct"))
+                ),
+                name="%(app_label)s_%(class)s_shares_within_whole",
+                violation_error_message=_(
+                    "The two sides' shares lie between 0 and 100%% and add up to at most 100%%."
                 ),
             ),
             models.CheckConstraint(
@@ -100,25 +257,207 @@ class RevitalisationMeasure(models.Model):
                 name="%(app_label)s_%(class)s_concluded_has_date",
                 violation_error_message=_("A completed or abandoned measure needs its conclusion date."),
             ),
+            models.CheckConstraint(
+                condition=~Q(status="abandoned") | ~Q(abandon_reason=""),
+                name="%(app_label)s_%(class)s_abandoned_has_reason",
+                violation_error_message=_("An abandoned measure records why."),
+            ),
             choice_constraint("method", MeasureMethod),
-            choice_constraint("partner_kind", PartnerKind, blank=True),
             choice_constraint("status", MeasureStatus),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} {self.partner_name}".strip()
+        partner = self.partner.name if self.partner_id else ""
+        return f"{self.get_method_display()} {partner}".strip()
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
-        if self.equity_share_pct is not None and self.method != self.Method.EQUITY_ACQUISITION:
-            errors["equity_share_pct"] = _("An equity share is given only for an equity acquisition.")
+        errors: dict[str, list] = {}
+
+        def add(field: str, message) -> None:
+            errors.setdefault(field, []).append(message)
+
+        method, agreed = self.method, self.status in AGREED_OR_LATER
+        if method != MeasureMethod.OTHER and not self.partner_id:
+            add("partner", _("Choose the partner (lender, acquirer or development partner)."))
+        if method == MeasureMethod.LOAN:
+            if agreed and self.amount_wan is None:
+                add("amount_wan", _("An agreed loan needs its amount."))
+            if agreed and not self.term_months:
+                add("term_months", _("An agreed loan needs its term."))
+        else:
+            for name in (
+                "term_months",
+                "interest_rate_pct",
+                "interest_subsidy_wan",
+                "collateral_parcel",
+                "drawn_on",
+            ):
+                if getattr(self, name) not in (None, ""):
+                    add(name, _("Only a loan has this."))
+        if method == MeasureMethod.EQUITY_ACQUISITION:
+            if agreed and self.equity_share_pct is None:
+                add("equity_share_pct", _("An agreed equity acquisition needs the share acquired."))
+        else:
+            for name in ("equity_share_pct", "registered_on"):
+                if getattr(self, name) is not None:
+                    add(name, _("Only an equity acquisition has this."))
+        if self.equity_share_pct is not None and not 0 < self.equity_share_pct <= 100:
+            add("equity_share_pct", _("A share lies above 0 and at most 100%."))
+        if method == MeasureMethod.JOINT_DEVELOPMENT:
+            if not self.project_name.strip():
+                add("project_name", _("Name the joint development project."))
+            shares = [s for s in (self.partner_share_pct, self.holder_share_pct) if s is not None]
+            if sum(shares, Decimal(0)) > 100:
+                add("holder_share_pct", _("The two sides' shares add up to more than 100%."))
+        else:
+            for name in ("partner_share_pct", "holder_share_pct"):
+                if getattr(self, name) is not None:
+                    add(name, _("Only a joint development has this."))
+        if method == MeasureMethod.OTHER and not self.notes.strip():
+            add("notes", _("Describe the measure."))
         if (
-            self.status in {self.MeasureStatus.COMPLETED, self.MeasureStatus.ABANDONED}
-            and not self.concluded_on
+            self.collateral_parcel_id
+            and self.case_id
+            and self.collateral_parcel.park_id != self.case.parcel.park_id
         ):
-            errors["concluded_on"] = _("Give the date the measure was completed or abandoned.")
+            add("collateral_parcel", _("The collateral must be a parcel of the case's park."))
+        if self.partner_id and self.case_id and self.partner.park_id != self.case.parcel.park_id:
+            add("partner", _("The partner must be registered in the case's park."))
+        if self.status in (MeasureStatus.COMPLETED, MeasureStatus.ABANDONED) and not self.concluded_on:
+            add("concluded_on", _("Give the date the measure was completed or abandoned."))
         if self.started_on and self.concluded_on and self.concluded_on < self.started_on:
-            errors["concluded_on"] = _("A measure cannot conclude before it started.")
+            add("concluded_on", _("A measure cannot conclude before it started."))
+        if self.status == MeasureStatus.ABANDONED and not self.abandon_reason.strip():
+            add("abandon_reason", _("Say why the measure was abandoned."))
         if errors:
             raise ValidationError(errors)
+
+    def next_steps(self) -> tuple[str, ...]:
+        return MEASURE_STEPS[self.status]
+
+    def advance(self, to: str, *, by, on: date | None = None, reason: str = ""):
+        """Move the measure one step on (or abandon it) and write the step on the case's timeline."""
+        from .events import CaseEvent
+
+        if to not in self.next_steps():
+            raise ValidationError(
+                _("A measure cannot go from “%(from)s” to “%(to)s”.")
+                % {
+                    "from": self.get_status_display(),
+                    "to": MeasureStatus(to).label if to in MeasureStatus.values else to,
+                }
+            )
+        on = on or timezone.localdate()
+        previous = self.get_status_display()
+        self.status = to
+        if to == MeasureStatus.NEGOTIATING and not self.started_on:
+            self.started_on = on
+        if to == MeasureStatus.AGREED:
+            self.agreed_on = on
+        if to in (MeasureStatus.COMPLETED, MeasureStatus.ABANDONED):
+            self.concluded_on = on
+        if to == MeasureStatus.ABANDONED:
+            self.abandon_reason = reason.strip()
+        self.full_clean()
+        with transaction.atomic():
+            self._history_user = by
+            self.save()
+            return self.case.events.create(
+                kind=CaseEvent.Kind.MEASURE,
+                occurred_on=on,
+                title=f"{self}: {previous} → {self.get_status_display()}"[:200],
+                details=reason.strip(),
+                actor=by,
+            )
+
+    advance.alters_data = True
+
+
+class LeadStatus(models.TextChoices):
+    OPEN = "open", _("looking for land")
+    MATCHED = "matched", _("linked to a case")
+    CLOSED = "closed", _("closed")
+
+
+class LeadLink(models.TextChoices):
+    JOINT_DEVELOPMENT = "joint_development", _("as a joint development")
+    TRANSFER = "transfer", _("as a transfer of the land-use right")
+
+
+class ProjectLead(models.Model):
+    """An investment project looking for land (意向项目), matched with idle or low-efficiency parcels."""
+
+    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="leads", verbose_name=_("park"))
+    name = models.CharField(_("project"), max_length=200)
+    investor = models.CharField(_("investor"), max_length=200)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    area_needed_m2 = models.DecimalField(
+        _("land area needed (m²)"), **AREA, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    land_use = models.CharField(
+        _("land use"), max_length=20, choices=LandUse.choices, default=LandUse.INDUSTRIAL
+    )
+    min_plot_ratio = models.DecimalField(
+        _("minimum plot ratio"), **RATIO, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    planned_investment_wan = models.DecimalField(
+        _("planned investment (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.OPEN)
+    case = models.ForeignKey(
+        "cases.DisposalCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("linked case"),
+    )
+    link_kind = models.CharField(_("linked as"), max_length=20, choices=LeadLink.choices, blank=True)
+    measure = models.OneToOneField(
+        RevitalisationMeasure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead",
+        verbose_name=_("measure"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project lead")
+        verbose_name_plural = _("project leads")
+        ordering = ["status", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area_needed_m2__gt=0),
+                name="%(app_label)s_%(class)s_area_positive",
+                violation_error_message=_("The land area needed must be greater than 0 m²."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(min_plot_ratio__isnull=True) | Q(min_plot_ratio__gte=0))
+                & (Q(planned_investment_wan__isnull=True) | Q(planned_investment_wan__gte=0)),
+                name="%(app_label)s_%(class)s_figures_not_negative",
+                violation_error_message=_("A plot ratio or an investment cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="matched", case__isnull=False) & ~Q(link_kind="")
+                | Q(status="open", case__isnull=True, link_kind="")
+                | Q(status="closed"),
+                name="%(app_label)s_%(class)s_matched_has_case",
+                violation_error_message=_("A lead linked to a case names the case and how it is linked."),
+            ),
+            choice_constraint("status", LeadStatus),
+            choice_constraint("land_use", LandUse),
+            choice_constraint("link_kind", LeadLink, blank=True),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.investor}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("lead-detail", args=[self.pk])

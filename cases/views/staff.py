@@ -390,7 +390,7 @@ def case_detail(request, number: str):
         "deadlines": sorted(deadlines, key=lambda e: e.due_on),
         "documents": documents,
         "warnings": evidence_chain_warnings(case, documents),
-        "measures": case.measures.order_by("-started_on", "-pk"),
+        "measures": case.measures.select_related("partner").order_by("-started_on", "-pk"),
         "history": history_of(case),
         "flags": case.flags(),
     }

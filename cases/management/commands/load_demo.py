@@ -39,9 +39,11 @@ from cases.models import (
     LowEfficiencyThreshold,
     Membership,
     Park,
+    Partner,
     RevitalisationMeasure,
     Status,
 )
+from cases.models.measures import PartnerKind
 from cases.validators import credit_code_check_character
 
 d = date.fromisoformat
@@ -53,7 +55,7 @@ Role = Membership.Role
 Kind = CaseEvent.Kind
 Method = DisposalMethod
 Measure = RevitalisationMeasure.Method
-Partner = RevitalisationMeasure.PartnerKind
+Backer = PartnerKind
 MeasureStatus = RevitalisationMeasure.MeasureStatus
 IDLE, INEFFICIENT = Category.IDLE, Category.INEFFICIENT
 LandUse = LandParcel.LandUse
@@ -487,29 +489,30 @@ CASES = (
 # Revitalisation measures (partners invented): case's parcel, method, partner, kind, amount 万元,
 # equity share %, status, started, concluded, notes.
 MEASURES = (
-    ("XQ-A07", Measure.LOAN, "珠江湾商业银行斗门支行", Partner.BANK, "3500.00", None,
+    ("XQ-A07", Measure.LOAN, "珠江湾商业银行斗门支行", Backer.BANK, "3500.00", None,
      MeasureStatus.NEGOTIATING, "2023-07-03", None, "技改项目贷款，以在建厂房抵押。"),
-    ("XQ-A07", Measure.JOINT_DEVELOPMENT, "珠海市青禾产业投资有限公司", Partner.STATE_OWNED, "12000.00", None,
+    ("XQ-A07", Measure.JOINT_DEVELOPMENT, "珠海市青禾产业投资有限公司", Backer.STATE_OWNED, "12000.00", None,
      MeasureStatus.PROPOSED, "2024-03-15", None, "政府供地、国企出资，合作建设标准厂房。"),
-    ("XQ-C03", Measure.OTHER, "珠海市翠屏城建发展有限公司", Partner.GOVERNMENT_PLATFORM, "4860.00", None,
+    ("XQ-C03", Measure.OTHER, "珠海市翠屏城建发展有限公司", Backer.GOVERNMENT_PLATFORM, "4860.00", None,
      MeasureStatus.COMPLETED, "2022-08-24", "2022-11-18", "收购资金由区城建平台垫付。"),
-    ("XQ-D03", Measure.EQUITY_ACQUISITION, "粤澳鸿图产业基金（有限合伙）", Partner.FUND, "5200.00", "35.00",
+    ("XQ-D03", Measure.EQUITY_ACQUISITION, "粤澳鸿图产业基金（有限合伙）", Backer.FUND, "5200.00", "35.00",
      MeasureStatus.ABANDONED, "2022-11-01", "2023-04-28", "估值分歧，谈判终止。"),
-    ("XQ-D03", Measure.EQUITY_ACQUISITION, "深圳市拓岚实业有限公司", Partner.PRIVATE_INVESTOR, "6200.00",
+    ("XQ-D03", Measure.EQUITY_ACQUISITION, "深圳市拓岚实业有限公司", Backer.PRIVATE_INVESTOR, "6200.00",
      "51.00", MeasureStatus.COMPLETED, "2023-06-12", "2024-06-10", "收购原权利人51%股权后完成转让。"),
-    ("XQ-D01", Measure.EQUITY_ACQUISITION, "粤澳鸿图产业基金（有限合伙）", Partner.FUND, "3800.00", "40.00",
+    ("XQ-D01", Measure.EQUITY_ACQUISITION, "粤澳鸿图产业基金（有限合伙）", Backer.FUND, "3800.00", "40.00",
      MeasureStatus.NEGOTIATING, "2023-05-10", None, ""),
-    ("XQ-D04", Measure.LOAN, "珠江湾商业银行斗门支行", Partner.BANK, "2600.00", None,
+    ("XQ-D04", Measure.LOAN, "珠江湾商业银行斗门支行", Backer.BANK, "2600.00", None,
      MeasureStatus.COMPLETED, "2024-10-08", "2025-08-29", "增资扩产贷款已全额发放。"),
-    ("XQ-E03", Measure.LOAN, "南粤丰汇银行珠海分行", Partner.BANK, "2800.00", None,
+    ("XQ-E03", Measure.LOAN, "南粤丰汇银行珠海分行", Backer.BANK, "2800.00", None,
      MeasureStatus.AGREED, "2025-11-10", None, ""),
-    ("XQ-F01", Measure.JOINT_DEVELOPMENT, "珠海市青禾产业投资有限公司", Partner.STATE_OWNED, "9500.00", None,
+    ("XQ-F01", Measure.JOINT_DEVELOPMENT, "珠海市青禾产业投资有限公司", Backer.STATE_OWNED, "9500.00", None,
      MeasureStatus.COMPLETED, "2026-03-02", "2026-09-01", "工改工合作开发，建设高标准厂房。"),
-    ("XQ-B06", Measure.OTHER, "珠海市翠屏城建发展有限公司", Partner.GOVERNMENT_PLATFORM, None, None,
+    ("XQ-B06", Measure.OTHER, "珠海市翠屏城建发展有限公司", Backer.GOVERNMENT_PLATFORM, None, None,
      MeasureStatus.PROPOSED, "2023-10-16", None, "诉讼终结后协商收回，补偿资金由平台公司筹措。"),
-    ("D2-02", Measure.LOAN, "南粤丰汇银行珠海分行", Partner.BANK, "1500.00", None,
+    ("D2-02", Measure.LOAN, "南粤丰汇银行珠海分行", Backer.BANK, "1500.00", None,
      MeasureStatus.PROPOSED, "2025-09-01", None, ""),
 )  # fmt: skip
+PROJECT_NAMES = {"XQ-A07": "新青标准厂房合作建设项目", "XQ-F01": "新青八路工改工高标准厂房项目"}
 
 # Evidence: real (tiny) files on three cases: doc type, title, original file name, document date,
 # issuer. XQ-E01 lacks its land delivery record, as its evidence-difficulty note says.
@@ -933,16 +936,23 @@ class Loader:
         return documents
 
     def load_measures(self) -> None:
-        for key, method, partner, kind, amount, share, status, started, concluded, notes in MEASURES:
+        for key, method, partner_name, kind, amount, share, status, started, concluded, notes in MEASURES:
+            case = self.cases[key]
+            partner = self.ensure(Partner, {"park": case.parcel.park, "name": partner_name}, kind=kind)
+            agreed = status in (MeasureStatus.AGREED, MeasureStatus.COMPLETED)
             self.ensure(
                 RevitalisationMeasure,
-                {"case": self.cases[key], "method": method, "partner_name": partner},
-                partner_kind=kind,
+                {"case": case, "method": method, "partner": partner},
                 amount_wan=Decimal(amount) if amount else None,
+                term_months=60 if method == Measure.LOAN and agreed else None,
+                interest_rate_pct=Decimal("3.45") if method == Measure.LOAN and agreed else None,
                 equity_share_pct=Decimal(share) if share else None,
+                project_name=PROJECT_NAMES.get(key, "") if method == Measure.JOINT_DEVELOPMENT else "",
                 status=status,
                 started_on=d(started),
+                agreed_on=d(started) if agreed else None,
                 concluded_on=d(concluded) if concluded else None,
+                abandon_reason=notes if status == MeasureStatus.ABANDONED else "",
                 notes=notes,
             )
 
