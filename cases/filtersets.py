@@ -16,12 +16,17 @@ from .models import (
     DisposalMethod,
     Enterprise,
     LandParcel,
+    LeadStatus,
     Litigation,
     Membership,
+    Partner,
     ProblemFlag,
+    ProjectLead,
+    RevitalisationMeasure,
     Status,
 )
 from .models.case import register_q
+from .models.measures import PartnerKind
 from .reports import MAX_YEAR, MIN_YEAR, default_as_of
 from .templatetags.parkland import person
 
@@ -218,3 +223,97 @@ class DeadlineFilterSet(ScopedFilterSet):
         super().__init__(*args, user=user, **kwargs)
         self.form.fields["officer"].queryset = scoping.users_for(user, role=Membership.Role.OFFICER)
         self.form.fields["officer"].label_from_instance = person
+
+
+class MeasureFilterSet(ScopedFilterSet):
+    primary = ("q", "park", "method", "status", "partner_kind")
+    q = filters.CharFilter(
+        method="search",
+        label=_("search"),
+        widget=forms.TextInput(attrs={"placeholder": _("case, partner or project")}),
+    )
+    park = filters.ModelChoiceFilter(field_name="case__parcel__park", label=_("park"), queryset=None)
+    method = filters.ChoiceFilter(choices=RevitalisationMeasure.Method.choices, label=_("method"))
+    status = filters.ChoiceFilter(choices=RevitalisationMeasure.MeasureStatus.choices, label=_("status"))
+    partner_kind = filters.ChoiceFilter(
+        field_name="partner__kind", choices=PartnerKind.choices, label=_("partner kind")
+    )
+    partner = filters.ModelChoiceFilter(label=_("partner"), queryset=None)
+    low_willingness = filters.BooleanFilter(
+        field_name="case__low_willingness", label=ProblemFlag.LOW_WILLINGNESS.label
+    )
+    evidence_difficulty = filters.BooleanFilter(
+        field_name="case__evidence_difficulty", label=ProblemFlag.EVIDENCE_DIFFICULTY.label
+    )
+    litigation_risk = filters.BooleanFilter(
+        field_name="case__litigation_risk", label=ProblemFlag.LITIGATION_RISK.label
+    )
+    funding_gap = filters.BooleanFilter(field_name="case__funding_gap", label=ProblemFlag.FUNDING_GAP.label)
+    agreed = _date_range("agreed_on", _("agreed"))
+    concluded = _date_range("concluded_on", _("concluded"))
+
+    class Meta:
+        model = RevitalisationMeasure
+        fields = []
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.form.fields["partner"].queryset = Partner.objects.filter(park__in=scoping.parks_for(user))
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(case__number__icontains=value)
+            | Q(partner__name__icontains=value)
+            | Q(project_name__icontains=value)
+            | Q(notes__icontains=value)
+        )
+
+
+class PartnerFilterSet(ScopedFilterSet):
+    primary = ("q", "park", "kind")
+    q = filters.CharFilter(
+        method="search",
+        label=_("search"),
+        widget=forms.TextInput(attrs={"placeholder": _("name or contact")}),
+    )
+    park = filters.ModelChoiceFilter(label=_("park"), queryset=None)
+    kind = filters.ChoiceFilter(choices=PartnerKind.choices, label=_("kind"))
+
+    class Meta:
+        model = Partner
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return (
+            queryset.filter(Q(name__icontains=value) | Q(contact_person__icontains=value))
+            if value
+            else queryset
+        )
+
+
+class LeadFilterSet(ScopedFilterSet):
+    primary = ("q", "park", "status", "land_use")
+    q = filters.CharFilter(
+        method="search",
+        label=_("search"),
+        widget=forms.TextInput(attrs={"placeholder": _("project, investor or industry")}),
+    )
+    park = filters.ModelChoiceFilter(label=_("park"), queryset=None)
+    status = filters.ChoiceFilter(choices=LeadStatus.choices, label=_("status"))
+    land_use = filters.ChoiceFilter(choices=LandParcel.LandUse.choices, label=_("land use"))
+
+    class Meta:
+        model = ProjectLead
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(investor__icontains=value) | Q(industry__icontains=value)
+        )

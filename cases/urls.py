@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import evidence, monthly, staff
+from .views import evidence, monthly, radar, revitalisation, staff, warnings
 
 urlpatterns = [
     path("", staff.dashboard, name="dashboard"),
@@ -25,6 +25,23 @@ urlpatterns = [
     path("enterprises/<int:pk>/edit/", staff.enterprise_edit, name="enterprise-edit"),
     path("cases/<str:number>/evidence/new/", evidence.evidence_upload, name="evidence-upload"),
     path("cases/<str:number>/evidence.zip", evidence.case_evidence_zip, name="case-evidence-zip"),
+    path("deadlines/", warnings.deadlines, name="deadlines"),
+    path("radar/", radar.radar, name="radar"),
+    path("radar/open-case/", radar.open_case, name="radar-open-case"),
+    path("measures/", revitalisation.MeasureListView.as_view(), name="measure-list"),
+    path("measures/export.<str:export>", revitalisation.MeasureListView.as_view(), name="measure-export"),
+    path("cases/<str:number>/measures/<int:pk>/step/", revitalisation.measure_step, name="measure-step"),
+    path("partners/", revitalisation.PartnerListView.as_view(), name="partner-list"),
+    path("partners/export.<str:export>", revitalisation.PartnerListView.as_view(), name="partner-export"),
+    path("partners/new/", revitalisation.partner_create, name="partner-create"),
+    path("partners/<int:pk>/", revitalisation.partner_detail, name="partner-detail"),
+    path("partners/<int:pk>/edit/", revitalisation.partner_edit, name="partner-edit"),
+    path("leads/", revitalisation.LeadListView.as_view(), name="lead-list"),
+    path("leads/export.<str:export>", revitalisation.LeadListView.as_view(), name="lead-export"),
+    path("leads/new/", revitalisation.lead_create, name="lead-create"),
+    path("leads/<int:pk>/", revitalisation.lead_detail, name="lead-detail"),
+    path("leads/<int:pk>/edit/", revitalisation.lead_edit, name="lead-edit"),
+    path("leads/<int:pk>/link/", revitalisation.lead_link, name="lead-link"),
     path("reports/monthly/", monthly.report_monthly, name="report-monthly"),
     path("reports/monthly/print/", monthly.report_monthly_print, name="report-monthly-print"),
     path("reports/monthly.<str:fmt>", monthly.report_monthly_export, name="report-monthly-export"),

@@ -336,6 +336,9 @@ class RevitalisationMeasure(models.Model):
     def next_steps(self) -> tuple[str, ...]:
         return MEASURE_STEPS[self.status]
 
+    def next_step_choices(self) -> list[tuple[str, str]]:
+        return [(step.value, step.label) for step in MEASURE_STEPS[self.status]]
+
     def advance(self, to: str, *, by, on: date | None = None, reason: str = ""):
         """Move the measure one step on (or abandon it) and write the step on the case's timeline."""
         from .events import CaseEvent

@@ -40,6 +40,7 @@ from cases.models import (
     Membership,
     Park,
     Partner,
+    ProjectLead,
     RevitalisationMeasure,
     Status,
 )
@@ -512,6 +513,14 @@ MEASURES = (
     ("D2-02", Measure.LOAN, "南粤丰汇银行珠海分行", Backer.BANK, "1500.00", None,
      MeasureStatus.PROPOSED, "2025-09-01", None, ""),
 )  # fmt: skip
+# Projects looking for land (意向项目), for matching against the open cases.
+LEADS = (
+    ("新能源电池模组扩产项目", "珠海市朔岚新能源电池有限公司", "新能源电池", "30000.00", "industrial", "1.5",
+     "28000.00"),
+    ("半导体封测基地", "横琴芯桥半导体有限公司", "集成电路", "45000.00", "new_industrial", "2.0", "65000.00"),
+    ("跨境电商智能仓", "珠海港湾供应链管理有限公司", "现代物流", "20000.00", "warehouse", "", "9000.00"),
+)  # fmt: skip
+
 PROJECT_NAMES = {"XQ-A07": "新青标准厂房合作建设项目", "XQ-F01": "新青八路工改工高标准厂房项目"}
 
 # Evidence: real (tiny) files on three cases: doc type, title, original file name, document date,
@@ -956,6 +965,21 @@ class Loader:
                 notes=notes,
             )
 
+    def load_leads(self) -> None:
+        park = self.parks["XQ"]
+        for name, investor, industry, area, use, ratio, investment in LEADS:
+            self.ensure(
+                ProjectLead,
+                {"park": park, "name": name},
+                investor=investor,
+                industry=industry,
+                area_needed_m2=Decimal(area),
+                land_use=use,
+                min_plot_ratio=Decimal(ratio) if ratio else None,
+                planned_investment_wan=Decimal(investment),
+                contact="招商服务中心",
+            )
+
     def discard_files(self) -> None:
         """Remove the files this run stored, when its rows are rolled back."""
         for name in self.saved_files:
@@ -1028,7 +1052,9 @@ SHOWN_MODELS = (
     DisposalCase,
     CaseEvent,
     EvidenceDocument,
+    Partner,
     RevitalisationMeasure,
+    ProjectLead,
 )
 
 
@@ -1057,6 +1083,7 @@ class Command(BaseCommand):
                 loader.load_parcels()
                 loader.load_cases()
                 loader.load_measures()
+                loader.load_leads()
         except BaseException:
             loader.discard_files()
             raise

@@ -1,0 +1,378 @@
+"""Revitalisation: the measures list, the partner registry, and project leads matched to parcels."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Abs, Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from .. import scoping
+from ..exports import Column
+from ..filtersets import LeadFilterSet, MeasureFilterSet, PartnerFilterSet
+from ..forms import LeadForm, MeasureStepForm, PartnerForm
+from ..models import (
+    OPEN_STATUSES,
+    CaseEvent,
+    LeadLink,
+    LeadStatus,
+    Membership,
+    Partner,
+    ProjectLead,
+    RevitalisationMeasure,
+)
+from ..models.base import AREA
+from ..models.land import LandUse
+from .common import ScopedListView, case_or_404, require_role, require_role_somewhere
+from .staff import _edit_object
+
+Role = Membership.Role
+MeasureStatus = RevitalisationMeasure.MeasureStatus
+
+# Which parcels a project of each land use can go on: industry may take M0 land and the reverse.
+COMPATIBLE_USES = {
+    LandUse.INDUSTRIAL: (LandUse.INDUSTRIAL, LandUse.NEW_INDUSTRIAL),
+    LandUse.NEW_INDUSTRIAL: (LandUse.NEW_INDUSTRIAL, LandUse.INDUSTRIAL),
+    LandUse.WAREHOUSE: (LandUse.WAREHOUSE, LandUse.INDUSTRIAL),
+    LandUse.COMMERCIAL: (LandUse.COMMERCIAL,),
+    LandUse.OTHER: tuple(LandUse),
+}
+DEFAULT_TOLERANCE_PCT = 20
+
+
+# Measures -------------------------------------------------------------------------------------
+
+
+MEASURE_COLUMNS = [
+    Column("case", _("case number"), lambda m: m.case.number, "case__number"),
+    Column("park", _("park"), lambda m: m.case.parcel.park.code, "case__parcel__park__code"),
+    Column("method", _("method"), lambda m: m.get_method_display(), "method"),
+    Column("partner", _("partner"), lambda m: m.partner.name if m.partner else "", "partner__name"),
+    Column(
+        "partner_kind", _("partner kind"), lambda m: m.partner.get_kind_display() if m.partner else "", None
+    ),
+    Column("project_name", _("project name"), lambda m: m.project_name, None, in_table=False),
+    Column("amount_wan", _("amount (10k yuan)"), lambda m: m.amount_wan, "amount_wan"),
+    Column("equity_share_pct", _("share acquired (%)"), lambda m: m.equity_share_pct, None, in_table=False),
+    Column("term_months", _("term (months)"), lambda m: m.term_months, None, in_table=False),
+    Column("status", _("status"), lambda m: m.get_status_display(), "status"),
+    Column("started_on", _("started on"), lambda m: m.started_on, "started_on"),
+    Column("agreed_on", _("agreed on"), lambda m: m.agreed_on, "agreed_on"),
+    Column("concluded_on", _("concluded on"), lambda m: m.concluded_on, "concluded_on"),
+]
+
+
+class MeasureListView(ScopedListView):
+    filterset_class = MeasureFilterSet
+    template_name = "cases/measure_list.html"
+    columns = MEASURE_COLUMNS
+    default_sort = "-started_on"
+    export_name = "measures"
+    export_title = _("revitalisation measures")
+
+    def base_queryset(self):
+        return scoping.measures_for(self.request.user).select_related("case__parcel__park", "partner")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["money"] = self.object_list.order_by().aggregate(
+            proposed=Coalesce(
+                Sum("amount_wan", filter=~Q(status__in=["agreed", "completed", "abandoned"])), Decimal(0)
+            ),
+            agreed=Coalesce(Sum("amount_wan", filter=Q(status="agreed")), Decimal(0)),
+            completed=Coalesce(Sum("amount_wan", filter=Q(status="completed")), Decimal(0)),
+        )
+        return context
+
+
+@require_POST
+def measure_step(request, number: str, pk: int):
+    """Move a measure one step on (or abandon it); the step goes onto the case's timeline."""
+    case = case_or_404(request, number)
+    require_role(request.user, case.parcel.park, Role.OFFICER)
+    measure = get_object_or_404(case.measures.select_related("partner", "case__parcel"), pk=pk)
+    form = MeasureStepForm(request.POST, steps=measure.next_steps())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(case.get_absolute_url())
+    try:
+        measure.advance(
+            form.cleaned_data["to"],
+            by=request.user,
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(measure)s is now “%(status)s”.")
+            % {"measure": measure, "status": measure.get_status_display()},
+        )
+    return redirect(case.get_absolute_url())
+
+
+# Partners -------------------------------------------------------------------------------------
+
+
+PARTNER_COLUMNS = [
+    Column("name", _("name"), lambda p: p.name, "name"),
+    Column("park", _("park"), lambda p: p.park.code, "park__code"),
+    Column("kind", _("kind"), lambda p: p.get_kind_display(), "kind"),
+    Column("contact_person", _("contact person"), lambda p: p.contact_person, None),
+    Column("contact_phone", _("contact phone"), lambda p: p.contact_phone, None),
+    Column("measure_count", _("measures"), lambda p: p.measure_count, "measure_count"),
+    Column("agreed_wan", _("agreed (10k yuan)"), lambda p: p.agreed_wan, "agreed_wan"),
+    Column("completed_wan", _("completed (10k yuan)"), lambda p: p.completed_wan, "completed_wan"),
+]
+
+
+def _partner_totals(queryset):
+    return queryset.annotate(
+        measure_count=Count("measures"),
+        agreed_wan=Coalesce(Sum("measures__amount_wan", filter=Q(measures__status="agreed")), Decimal(0)),
+        completed_wan=Coalesce(
+            Sum("measures__amount_wan", filter=Q(measures__status="completed")), Decimal(0)
+        ),
+    )
+
+
+class PartnerListView(ScopedListView):
+    filterset_class = PartnerFilterSet
+    template_name = "cases/partner_list.html"
+    columns = PARTNER_COLUMNS
+    default_sort = "name"
+    export_name = "partners"
+    export_title = _("partners")
+
+    def base_queryset(self):
+        partners = Partner.objects.filter(park__in=scoping.parks_for(self.request.user)).select_related(
+            "park"
+        )
+        return _partner_totals(partners)
+
+
+def partner_detail(request, pk: int):
+    partner = get_object_or_404(
+        _partner_totals(
+            Partner.objects.filter(park__in=scoping.parks_for(request.user)).select_related("park")
+        ),
+        pk=pk,
+    )
+    measures = partner.measures.select_related("case__parcel").order_by("-started_on", "-pk")
+    by_method = (
+        partner.measures.order_by()
+        .values("method")
+        .annotate(count=Count("pk"), amount=Coalesce(Sum("amount_wan"), Decimal(0)))
+        .order_by("method")
+    )
+    labels = dict(RevitalisationMeasure.Method.choices)
+    return render(
+        request,
+        "cases/partner_detail.html",
+        {
+            "partner": partner,
+            "measures": measures,
+            "by_method": [{**row, "label": labels.get(row["method"], row["method"])} for row in by_method],
+            "can_edit": scoping.has_role(request.user, partner.park, Role.OFFICER),
+        },
+    )
+
+
+def partner_create(request):
+    require_role_somewhere(request.user, Role.OFFICER)
+    return _edit_object(
+        request,
+        form_class=PartnerForm,
+        instance=None,
+        template="cases/simple_form.html",
+        title=_("New partner"),
+        cancel_url=reverse("partner-list"),
+    )
+
+
+def partner_edit(request, pk: int):
+    partner = get_object_or_404(Partner.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
+    require_role(request.user, partner.park, Role.OFFICER)
+    return _edit_object(
+        request,
+        form_class=PartnerForm,
+        instance=partner,
+        template="cases/simple_form.html",
+        title=_("Edit %(name)s") % {"name": partner.name},
+        cancel_url=partner.get_absolute_url(),
+    )
+
+
+# Project leads --------------------------------------------------------------------------------
+
+
+LEAD_COLUMNS = [
+    Column("name", _("project"), lambda lead: lead.name, "name"),
+    Column("investor", _("investor"), lambda lead: lead.investor, "investor"),
+    Column("park", _("park"), lambda lead: lead.park.code, "park__code"),
+    Column("industry", _("industry"), lambda lead: lead.industry, "industry"),
+    Column("area_needed_m2", _("land area needed (m²)"), lambda lead: lead.area_needed_m2, "area_needed_m2"),
+    Column("land_use", _("land use"), lambda lead: lead.get_land_use_display(), "land_use"),
+    Column(
+        "planned_investment_wan",
+        _("planned investment (10k yuan)"),
+        lambda lead: lead.planned_investment_wan,
+        "planned_investment_wan",
+    ),
+    Column("status", _("status"), lambda lead: lead.get_status_display(), "status"),
+    Column("case", _("linked case"), lambda lead: lead.case.number if lead.case else "", "case__number"),
+]
+
+
+class LeadListView(ScopedListView):
+    filterset_class = LeadFilterSet
+    template_name = "cases/lead_list.html"
+    columns = LEAD_COLUMNS
+    default_sort = "status,-created_at"
+    export_name = "project-leads"
+    export_title = _("project leads")
+    area_field = "area_needed_m2"
+
+    def base_queryset(self):
+        return ProjectLead.objects.filter(park__in=scoping.parks_for(self.request.user)).select_related(
+            "park", "case"
+        )
+
+
+def _tolerance(request) -> Decimal:
+    try:
+        value = Decimal(request.GET.get("tolerance", DEFAULT_TOLERANCE_PCT))
+    except (InvalidOperation, TypeError):
+        return Decimal(DEFAULT_TOLERANCE_PCT)
+    return min(max(value, Decimal(0)), Decimal(100)) if value.is_finite() else Decimal(DEFAULT_TOLERANCE_PCT)
+
+
+def matching_cases(user, lead: ProjectLead, tolerance_pct: Decimal):
+    """Open idle or low-efficiency cases in the user's parks whose land fits the lead, best fit first.
+
+    Fits: the area under disposal within ±tolerance of the area needed, a compatible land use, and a
+    permitted plot ratio at least the lead's minimum where both are known.
+    """
+    needed = lead.area_needed_m2
+    margin = needed * tolerance_pct / 100
+    cases = (
+        scoping.cases_for(user)
+        .filter(status__in=OPEN_STATUSES)
+        .filter(case_area_m2__gte=needed - margin, case_area_m2__lte=needed + margin)
+        .filter(parcel__land_use__in=COMPATIBLE_USES.get(lead.land_use, tuple(LandUse)))
+    )
+    if lead.min_plot_ratio is not None:
+        cases = cases.filter(
+            Q(parcel__required_plot_ratio__isnull=True)
+            | Q(parcel__required_plot_ratio__gte=lead.min_plot_ratio)
+        )
+    difference = ExpressionWrapper(Abs(F("case_area_m2") - needed), output_field=DecimalField(**AREA))
+    return (
+        cases.annotate(area_difference=difference)
+        .select_related("parcel__park", "parcel__enterprise")
+        .order_by("area_difference", "number")
+    )
+
+
+def lead_detail(request, pk: int):
+    lead = get_object_or_404(
+        ProjectLead.objects.filter(park__in=scoping.parks_for(request.user)).select_related(
+            "park", "case", "measure"
+        ),
+        pk=pk,
+    )
+    tolerance = _tolerance(request)
+    return render(
+        request,
+        "cases/lead_detail.html",
+        {
+            "lead": lead,
+            "tolerance": tolerance,
+            "matches": matching_cases(request.user, lead, tolerance)[:50],
+            "can_edit": scoping.has_role(request.user, lead.park, Role.OFFICER),
+            "links": LeadLink.choices,
+        },
+    )
+
+
+def lead_create(request):
+    require_role_somewhere(request.user, Role.OFFICER)
+    return _edit_object(
+        request,
+        form_class=LeadForm,
+        instance=None,
+        template="cases/simple_form.html",
+        title=_("New project lead"),
+        cancel_url=reverse("lead-list"),
+    )
+
+
+def lead_edit(request, pk: int):
+    lead = get_object_or_404(ProjectLead.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
+    require_role(request.user, lead.park, Role.OFFICER)
+    return _edit_object(
+        request,
+        form_class=LeadForm,
+        instance=lead,
+        template="cases/simple_form.html",
+        title=_("Edit %(name)s") % {"name": lead.name},
+        cancel_url=lead.get_absolute_url(),
+    )
+
+
+@require_POST
+def lead_link(request, pk: int):
+    """Link a lead to a case: as a joint development (a new measure) or as a transfer (on the timeline)."""
+    lead = get_object_or_404(ProjectLead.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
+    case = get_object_or_404(
+        scoping.cases_for(request.user, role=Role.OFFICER).select_related("parcel__park"),
+        number=request.POST.get("case", ""),
+    )
+    require_role(request.user, lead.park, Role.OFFICER)
+    link = request.POST.get("link", "")
+    if link not in LeadLink.values:
+        messages.error(request, _("Choose how the lead is linked: as a joint development or a transfer."))
+        return redirect(lead.get_absolute_url())
+    if lead.status != LeadStatus.OPEN:
+        messages.error(request, _("This lead is already linked or closed."))
+        return redirect(lead.get_absolute_url())
+    with transaction.atomic():
+        if link == LeadLink.JOINT_DEVELOPMENT:
+            partner, _created = Partner.objects.get_or_create(
+                park=case.parcel.park, name=lead.investor[:200], defaults={"kind": "private_investor"}
+            )
+            lead.measure = RevitalisationMeasure.objects.create(
+                case=case,
+                method=RevitalisationMeasure.Method.JOINT_DEVELOPMENT,
+                partner=partner,
+                project_name=lead.name,
+                amount_wan=lead.planned_investment_wan,
+                started_on=timezone.localdate(),
+                notes=str(_("From project lead: %(lead)s") % {"lead": lead}),
+            )
+        case.events.create(
+            kind=CaseEvent.Kind.MEASURE,
+            occurred_on=timezone.localdate(),
+            title=str(
+                _("Project lead linked %(how)s: %(lead)s") % {"how": LeadLink(link).label, "lead": lead}
+            )[:200],
+            actor=request.user,
+        )
+        lead.case, lead.link_kind, lead.status = case, link, LeadStatus.MATCHED
+        lead._history_user = request.user
+        lead.save()
+    messages.success(
+        request, _("%(lead)s linked to case %(number)s.") % {"lead": lead, "number": case.number}
+    )
+    return redirect(case.get_absolute_url())
