@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 
+# Patterns end in \Z, not $: "$" would let a value with a trailing newline through.
 # Parcel code (宗地代码): county, cadastral district, sub-district, right type and sequence.
-CADASTRAL_CODE_PATTERN = r"^\d{12}[GJZ][A-Z]\d{5}$"
+CADASTRAL_CODE_PATTERN = r"^\d{12}[GJZ][A-Z]\d{5}\Z"
 # Real-estate unit number (不动产单元号): the parcel code, a fixture type and eight digits.
-UNIT_NUMBER_PATTERN = r"^\d{12}[GJZ][A-Z]\d{5}[FLQW]\d{8}$"
+UNIT_NUMBER_PATTERN = r"^\d{12}[GJZ][A-Z]\d{5}[FLQW]\d{8}\Z"
 
-PARK_CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}$"
+PARK_CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,9}\Z"
 
 
 def credit_code_check_character(first17: str) -> str:

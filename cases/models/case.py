@@ -697,6 +697,7 @@ class DisposalCase(models.Model):
         snapshot = {
             f: getattr(self, f) for f in ("status", "status_before_close", "disposed_on", "disposed_area_m2")
         }
+        snapshot_version = self.version
         self._apply_transition(transition)
         try:
             self.full_clean()
@@ -705,18 +706,26 @@ class DisposalCase(models.Model):
                 setattr(self, field, value)
             raise GuardFailed(*error.messages) from error
 
-        with transaction.atomic():
-            self.save_versioned(by=by)
-            event = self.events.create(
-                kind=CaseEvent.Kind.STATUS_CHANGE,
-                occurred_on=on or timezone.localdate(),
-                title=_status_change_title(old_status, new_status),
-                details=reason,
-                actor=by,
-                from_status=old_status,
-                to_status=new_status,
-                override_reason=override_reason,
-            )
+        self._change_reason = f"{_status_change_title(old_status, new_status)} {reason}".strip()[:100]
+        try:
+            with transaction.atomic():
+                self.save_versioned(by=by)
+                event = self.events.create(
+                    kind=CaseEvent.Kind.STATUS_CHANGE,
+                    occurred_on=on or timezone.localdate(),
+                    title=_status_change_title(old_status, new_status),
+                    details=reason,
+                    actor=by,
+                    from_status=old_status,
+                    to_status=new_status,
+                    override_reason=override_reason,
+                )
+        except BaseException:
+            # The database rolled back; the object in memory goes back with it.
+            for field, value in snapshot.items():
+                setattr(self, field, value)
+            self.version = snapshot_version
+            raise
         return event
 
     transition_to.alters_data = True
