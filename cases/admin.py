@@ -20,6 +20,7 @@ from .models import (
     EvidenceDocument,
     EvidenceRequirement,
     LandParcel,
+    LedgerImport,
     LowEfficiencyThreshold,
     Membership,
     MonthClose,
@@ -635,3 +636,33 @@ class ProjectLeadAdmin(ScopedAdmin):
     list_select_related = ["park", "case"]
     autocomplete_fields = ["case"]
     readonly_fields = ["measure"]
+
+
+@admin.register(LedgerImport)
+class LedgerImportAdmin(admin.ModelAdmin):
+    """Imports are made on the import page or with import_ledger; here they can be read."""
+
+    list_display = ["imported_at", "file_name", "rows", "created", "updated", "unchanged", "imported_by"]
+    search_fields = ["file_name", "sha256"]
+    readonly_fields = [f.name for f in LedgerImport._meta.fields] + ["parks"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(parks__in=scoping.parks_for(request.user)).distinct()
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and scoping.parks_for(request.user).exists()
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

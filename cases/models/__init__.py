@@ -24,6 +24,7 @@ from .closes import MonthClose
 from .events import CaseEvent
 from .evidence import CustodyEvent, DocType, EvidenceDocument, EvidenceRequirement, evidence_chain_warnings
 from .land import Enterprise, LandParcel
+from .ledger import LedgerImport
 from .measures import LeadLink, LeadStatus, Partner, ProjectLead, RevitalisationMeasure
 from .parks import DisposalTarget, LowEfficiencyThreshold, Membership, Park
 
@@ -49,6 +50,7 @@ __all__ = [
     "LandParcel",
     "LeadLink",
     "LeadStatus",
+    "LedgerImport",
     "Litigation",
     "LowEfficiencyThreshold",
     "Membership",
