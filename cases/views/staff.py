@@ -1,5 +1,6 @@
 """The staff UI: dashboard, lists, parcels, enterprises, cases and their workflow."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .. import scoping
+from ..deadlines import agenda, case_deadlines, deadlines_for
 from ..exceptions import StaleVersion, TransitionError
 from ..exports import Column
 from ..filtersets import CaseFilterSet, EnterpriseFilterSet, ParcelFilterSet
@@ -29,6 +31,7 @@ from ..models import (
     DisposalTarget,
     Membership,
     ProblemFlag,
+    RevitalisationMeasure,
     Status,
 )
 from ..models.evidence import evidence_chain_warnings
@@ -45,8 +48,6 @@ from .common import (
 )
 
 Role = Membership.Role
-
-DUE_SOON_DAYS = 14
 
 
 # Dashboard ------------------------------------------------------------------------------------
@@ -90,7 +91,29 @@ def dashboard(request):
         for flag in ProblemFlag
     ]
     events = scoping.events_for(user).select_related("case__parcel__park", "case__officer")
+    upcoming = agenda(deadlines_for(cases.open(), today=today), days=settings.PARKLAND_DUE_SOON_DAYS)
+    money = {
+        row["method"]: row
+        for row in scoping.measures_for(user)
+        .order_by()
+        .values("method")
+        .annotate(
+            agreed=Sum("amount_wan", filter=Q(status__in=["agreed", "completed"], agreed_on__year=year)),
+            completed=Sum("amount_wan", filter=Q(status="completed", concluded_on__year=year)),
+        )
+    }
+    money_rows = [
+        {
+            "method": method,
+            "agreed": money.get(method, {}).get("agreed") or 0,
+            "completed": money.get(method, {}).get("completed") or 0,
+        }
+        for method in RevitalisationMeasure.Method
+    ]
     context = {
+        "money_rows": money_rows,
+        "money_agreed": sum(row["agreed"] for row in money_rows),
+        "money_completed": sum(row["completed"] for row in money_rows),
         "year": year,
         "today": today,
         "park": park,
@@ -106,9 +129,9 @@ def dashboard(request):
         .filter(officer=user)
         .select_related("parcel__park", "parcel__enterprise")
         .order_by("target_on", "number")[:10],
-        "overdue": events.overdue(today).order_by("due_on")[:20],
-        "due_soon": events.due_within(today, DUE_SOON_DAYS).order_by("due_on")[:20],
-        "due_soon_days": DUE_SOON_DAYS,
+        "overdue": upcoming.overdue[:20],
+        "due_soon": upcoming.due_soon[:20],
+        "due_soon_days": settings.PARKLAND_DUE_SOON_DAYS,
         "overrides": events.exclude(override_reason="")
         .select_related("actor")
         .order_by("-occurred_on", "-pk")[:10],
@@ -363,11 +386,6 @@ def case_detail(request, number: str):
             "doc_type", "-uploaded_at"
         )
     )
-    today = timezone.localdate()
-    deadlines = [e for e in events if e.due_on and not e.due_met_on]
-    for event in deadlines:
-        event.days_left = (event.due_on - today).days
-        event.days_overdue = -event.days_left
     context = {
         "case": case,
         "role": role,
@@ -387,7 +405,8 @@ def case_detail(request, number: str):
         "checklist_missing": sum(1 for _r, met in checklist if not met),
         "events": events,
         "overrides": [e for e in events if e.override_reason],
-        "deadlines": sorted(deadlines, key=lambda e: e.due_on),
+        "deadlines": case_deadlines(case, events, today=timezone.localdate()),
+        "due_soon_days": settings.PARKLAND_DUE_SOON_DAYS,
         "documents": documents,
         "warnings": evidence_chain_warnings(case, documents),
         "measures": case.measures.select_related("partner").order_by("-started_on", "-pk"),
