@@ -34,7 +34,7 @@ def _plain(value):
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):

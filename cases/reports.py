@@ -167,7 +167,8 @@ class MonthlyReport:
                 self.closes[row.figures.month], self.closes[row.figures.month].figures[key], row.as_dict()
             )
             for row in self.months
-            if row.figures.month in self.closes
+            # A month that the report cuts short (as_of inside it) is not the month that was closed.
+            if row.figures.month in self.closes and row.figures.end == month_end(self.year, row.figures.month)
         }
 
     def scope(self) -> dict:
@@ -250,6 +251,11 @@ def close_month(*, park: Park, year: int, month: int, by, today: date | None = N
     """Freeze a park's figures for a month that has ended: all cases and each category, with the
     case numbers behind them. Raises ReportError when the month has not ended or is closed."""
     today = today or timezone.localdate()
+    if not MIN_YEAR <= year <= MAX_YEAR or not 1 <= month <= 12:
+        raise ReportError(
+            _("A month from 1 to 12 of a year from %(min)s to %(max)s can be closed.")
+            % {"min": MIN_YEAR, "max": MAX_YEAR}
+        )
     end = month_end(year, month)
     if end >= today:
         raise ReportError(

@@ -22,7 +22,27 @@ MAX_NAME_LENGTH = 200
 
 
 class EvidenceSizeLimitHandler(FileUploadHandler):
-    """Drops a file the moment it passes the evidence size limit, so it never fills the disk."""
+    """Drops a file the moment it passes the evidence size limit, so it never fills the disk, and
+    notices a request that ended before its closing boundary (an upload cut off half-way)."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.request.upload_interrupted = False
+        self.expected, self.received, self.tail = content_length, 0, b""
+        self.closing = b"--" + boundary + b"--"
+        read = input_data.read
+
+        def counting_read(*args, **kwargs):
+            data = read(*args, **kwargs)
+            self.received += len(data)
+            self.tail = (self.tail + data)[-(len(self.closing) + 8) :]
+            return data
+
+        input_data.read = counting_read
+
+    def upload_complete(self):
+        if hasattr(self, "closing"):
+            complete = self.received >= self.expected and self.closing in self.tail
+            self.request.upload_interrupted = not complete
 
     def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)

@@ -57,9 +57,10 @@ def evidence_upload(request, number: str):
             issuing_authority=supersedes.issuing_authority,
             document_date=supersedes.document_date,
         )
+    posted = request.method == "POST"
     form = EvidenceUploadForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         case=case,
         refused=getattr(request, "refused_uploads", []),
         initial=initial,
@@ -74,6 +75,12 @@ def evidence_upload(request, number: str):
     }
     if request.method != "POST":
         return render(request, "cases/evidence_form.html", context)
+    if getattr(request, "upload_interrupted", False):
+        form.add_error(
+            None,
+            _("The upload was interrupted before it finished; nothing was stored. Upload the files again."),
+        )
+        return invalid(request, "cases/evidence_form.html", context, status=400)
     if form.is_valid() and supersedes is not None and len(form.checked) != 1:
         form.add_error("files", _("A new version is one file."))
     if not form.is_valid():
@@ -212,9 +219,18 @@ def case_evidence_zip(request, number: str):
     )
     now = timezone.localtime()
     names = {
-        d.pk: f"{index:02d}-{d.get_doc_type_display()}-{d.original_name}"
+        d.pk: f"{index:02d}-{_path_safe(d.get_doc_type_display())}-{d.original_name}"
         for index, d in enumerate(documents, 1)
     }
+    storage = evidence_storage()
+    if missing := [d for d in documents if not storage.exists(d.file.name)]:
+        raise Http404(
+            _g(
+                "The file of “%(title)s” is missing from storage, so the case file cannot be exported; "
+                "tell the system administrator."
+            )
+            % {"title": missing[0].title}
+        )
     CustodyEvent.objects.bulk_create(
         CustodyEvent(
             document=d,
@@ -267,3 +283,8 @@ def case_evidence_zip(request, number: str):
     response["Content-Disposition"] = content_disposition_header(True, f"{case.number}-evidence.zip")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _path_safe(text: str) -> str:
+    """A label usable in an archive path: its slashes would make folders."""
+    return str(text).replace("/", "／").replace("\\", "＼")
