@@ -135,6 +135,11 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_TEMP_DIR = env("DJANGO_FILE_UPLOAD_TEMP_DIR") or None
 
+# Ledger (台账) imports: the largest file accepted, and the private folder where an uploaded file
+# waits between its dry run and the confirmed import (a day at most; no URL serves it).
+PARKLAND_LEDGER_MAX_BYTES = int(env("PARKLAND_LEDGER_MAX_MB", "20")) * 1024 * 1024
+PARKLAND_LEDGER_UPLOAD_DIR = Path(env("PARKLAND_LEDGER_UPLOAD_DIR", str(BASE_DIR / "var" / "ledger-uploads")))
+
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -161,6 +166,25 @@ LOGOUT_REDIRECT_URL = "login"
 PARKLAND_DEFAULT_BENCHMARK_PCT = Decimal(env("PARKLAND_DEFAULT_BENCHMARK_PCT", "55.4"))
 # Open cases with no timeline event for this many days count as stalled.
 PARKLAND_STALLED_AFTER_DAYS = int(env("PARKLAND_STALLED_AFTER_DAYS", "60"))
+# Statutory deadlines (cases/deadlines.py): what counts as due soon, and the clocks where local
+# rules differ from the national ones, e.g. "holder_reply_days=15,review_window_days=60".
+PARKLAND_DUE_SOON_DAYS = int(env("PARKLAND_DUE_SOON_DAYS", "14"))
+PARKLAND_DEADLINE_PERIODS = {
+    name.strip(): value.strip()
+    for name, _sep, value in (item.partition("=") for item in env_list("PARKLAND_DEADLINE_PERIODS"))
+}
+# Links in e-mails (send_reminders) point here.
+PARKLAND_BASE_URL = env("PARKLAND_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Mail: printed to the console in debug mode unless a backend is named; SMTP otherwise.
+_MAIL_DEFAULT = "console" if DEBUG else "smtp"
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", f"django.core.mail.backends.{_MAIL_DEFAULT}.EmailBackend")
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "parkland@localhost")
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_FILEFIELD_TO_CHARFIELD = True
