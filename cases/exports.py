@@ -44,6 +44,13 @@ def _plain(value):
     return str(value)
 
 
+def _spreadsheet_text(value):
+    """Control characters pasted from other programs cannot be stored in an XLSX cell; drop them."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def csv_response(columns: list[Column], rows: Iterable, filename: str) -> HttpResponse:
     """UTF-8 with a BOM so that Excel reads the Chinese correctly."""
     buffer = io.StringIO()
@@ -69,7 +76,7 @@ def xlsx_response(columns: list[Column], rows: Iterable, filename: str, *, title
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_plain(c.value(row)) for c in columns])
+        sheet.append([_spreadsheet_text(_plain(c.value(row))) for c in columns])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 # Kept as text exactly as entered: never a formula, whatever it begins with.

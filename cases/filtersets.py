@@ -83,6 +83,7 @@ class CaseFilterSet(ScopedFilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("number, parcel, enterprise or location")}),
     )
     park = filters.ModelChoiceFilter(field_name="parcel__park", label=_("park"), queryset=None)
+    parcel = filters.ModelChoiceFilter(label=_("parcel"), queryset=None, widget=forms.HiddenInput)
     status = filters.ChoiceFilter(choices=Status.choices, label=_("status"))
     state = filters.ChoiceFilter(
         method="filter_state",
@@ -118,6 +119,7 @@ class CaseFilterSet(ScopedFilterSet):
         super().__init__(*args, user=user, **kwargs)
         self.form.fields["officer"].queryset = scoping.users_for(user, role=Membership.Role.OFFICER)
         self.form.fields["officer"].label_from_instance = person
+        self.form.fields["parcel"].queryset = scoping.parcels_for(user)
 
     def search(self, queryset, name, value):
         value = value.strip()

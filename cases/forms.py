@@ -129,7 +129,7 @@ class ParcelForm(StyledForm, forms.ModelForm):
 
 class CaseForm(StyledForm, forms.ModelForm):
     # The version the user started from; a save over someone else's later save is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = DisposalCase
@@ -171,6 +171,11 @@ class CaseForm(StyledForm, forms.ModelForm):
         if self.instance.pk:
             self.fields["parcel"].disabled = True
             self.fields["version"].initial = self.instance.version
+            # An edit states which version it started from, or it could overwrite someone's save.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = _(
+                "This form lost track of the version it was opened at; reload the case and edit again."
+            )
         else:
             del self.fields["version"]
 
@@ -428,3 +433,21 @@ class TargetForm(forms.Form):
     rate_pct = forms.DecimalField(
         label=_("target disposal rate (%)"), min_value=0, max_value=100, max_digits=4, decimal_places=1
     )
+
+
+class LedgerUploadForm(StyledForm, forms.Form):
+    """A ledger file to check (a dry run), and the park it goes into when it has no park column."""
+
+    file = forms.FileField(label=_("ledger file (XLSX or CSV)"))
+    park = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("park"),
+        empty_label=_("as the file's park column says"),
+        help_text=_("A file without a park column goes into this park; a file with one may name only it."),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+        _only_parks(self.fields["park"], scoping.parks_for(user, role=Role.PARK_ADMIN))

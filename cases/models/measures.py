@@ -262,6 +262,35 @@ class RevitalisationMeasure(models.Model):
                 name="%(app_label)s_%(class)s_abandoned_has_reason",
                 violation_error_message=_("An abandoned measure records why."),
             ),
+            models.CheckConstraint(
+                condition=Q(method="other") | Q(partner__isnull=False),
+                name="%(app_label)s_%(class)s_partner_given",
+                violation_error_message=_(
+                    "A loan, equity acquisition or joint development names its partner."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="other") | ~Q(notes=""),
+                name="%(app_label)s_%(class)s_other_described",
+                violation_error_message=_("A measure of another kind is described."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="joint_development") | ~Q(project_name=""),
+                name="%(app_label)s_%(class)s_joint_development_named",
+                violation_error_message=_("A joint development names its project."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="loan", status__in=AGREED_OR_LATER)
+                | Q(amount_wan__isnull=False, term_months__isnull=False),
+                name="%(app_label)s_%(class)s_agreed_loan_complete",
+                violation_error_message=_("An agreed loan states its amount and term."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="equity_acquisition", status__in=AGREED_OR_LATER)
+                | Q(equity_share_pct__isnull=False),
+                name="%(app_label)s_%(class)s_agreed_acquisition_complete",
+                violation_error_message=_("An agreed equity acquisition states the share acquired."),
+            ),
             choice_constraint("method", MeasureMethod),
             choice_constraint("status", MeasureStatus),
         ]

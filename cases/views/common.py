@@ -27,6 +27,11 @@ def is_whole_number(text: str) -> bool:
     return bool(re.fullmatch(r"[0-9]+", text or ""))
 
 
+def posted_data(request):
+    """The POST data of a POST, even an empty one (which must fail validation), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def require_role(user, park, role: str) -> None:
     """403 unless the user holds `role` in `park` (the row itself was already found through scoping)."""
     if not scoping.has_role(user, park, role):

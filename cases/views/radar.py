@@ -2,7 +2,7 @@
 
 import calendar
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,9 +27,17 @@ PER_MU = DecimalField(max_digits=20, decimal_places=6)
 
 
 def years_before(day: date, years: int) -> date:
-    """The same day `years` earlier; 29 February falls back to 28 February."""
+    """The latest date whose `years`-th anniversary has come by `day`.
+
+    Anniversaries follow the statutory clocks (cases.deadlines.add_months): 29 February's falls on
+    28 February in other years, so on 28 February of a common year the cut-off reaches back to
+    29 February of a leap year.
+    """
     year = day.year - years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+    last_of_month = calendar.monthrange(year, day.month)[1]
+    if day.month == 2 and day.day == calendar.monthrange(day.year, 2)[1]:
+        return date(year, 2, last_of_month)
+    return date(year, day.month, min(day.day, last_of_month))
 
 
 def _not_handled(parcels):
@@ -50,24 +58,38 @@ def suspected_idle(parcels, today: date):
 
 
 def _per_mu(field: str):
-    # value ÷ (area ÷ 666.67) = value × (10000/15) ÷ area, in the database.
+    # value ÷ (area ÷ 666.67) = value × (10000/15) ÷ area, for display.
     return ExpressionWrapper(F(field) * Value(M2_PER_MU) / F("area_m2"), output_field=PER_MU)
 
 
 def suspected_low_efficiency(parcels):
     """Industrial parcels in use below any of their park's thresholds, with no case open or disposed.
 
+    Per-亩 figures are compared as value × 10000 < threshold × area × 15, without the repeating
+    666.67, so a parcel exactly at a threshold is never below it.
+
     Land not yet started is idle, not low-efficiency: the idle lists show it."""
     thresholds = "park__thresholds__"
+    scaled = {}
+    for value, limit in (
+        ("invested_wan", "min_investment_per_mu_wan"),
+        ("annual_output_wan", "min_output_per_mu_wan"),
+        ("annual_tax_wan", "min_tax_per_mu_wan"),
+    ):
+        scaled[f"{value}_scaled"] = ExpressionWrapper(F(value) * 10000, output_field=PER_MU)
+        scaled[f"{limit}_scaled"] = ExpressionWrapper(
+            F(f"{thresholds}{limit}") * F("area_m2") * 15, output_field=PER_MU
+        )
     below = (
         Q(actual_plot_ratio__lt=F(f"{thresholds}min_plot_ratio"))
-        | Q(investment_per_mu__lt=F(f"{thresholds}min_investment_per_mu_wan"))
-        | Q(output_per_mu__lt=F(f"{thresholds}min_output_per_mu_wan"))
-        | Q(tax_per_mu__lt=F(f"{thresholds}min_tax_per_mu_wan"))
+        | Q(invested_wan_scaled__lt=F("min_investment_per_mu_wan_scaled"))
+        | Q(annual_output_wan_scaled__lt=F("min_output_per_mu_wan_scaled"))
+        | Q(annual_tax_wan_scaled__lt=F("min_tax_per_mu_wan_scaled"))
     )
     return (
         _not_handled(parcels.filter(land_use__in=INDUSTRIAL_USES, park__thresholds__isnull=False))
         .filter(actual_start_on__isnull=False)
+        .alias(**scaled)
         .annotate(
             investment_per_mu=_per_mu("invested_wan"),
             output_per_mu=_per_mu("annual_output_wan"),
@@ -92,11 +114,21 @@ def failing_indicators(parcel) -> list[str]:
         (parcel.output_per_mu, limits.min_output_per_mu_wan, _("output %(value)s < %(limit)s 10k yuan/mu")),
         (parcel.tax_per_mu, limits.min_tax_per_mu_wan, _("tax %(value)s < %(limit)s 10k yuan/mu")),
     )
-    return [
-        str(text % {"value": Decimal(value).quantize(Decimal("0.01")), "limit": limit})
-        for value, limit, text in checks
-        if value is not None and limit is not None and value < limit
-    ]
+    area = parcel.area_m2
+    exact = {  # the per-亩 values, exact, for the comparison the database made
+        1: parcel.invested_wan,
+        2: parcel.annual_output_wan,
+        3: parcel.annual_tax_wan,
+    }
+    failing = []
+    for index, (value, limit, text) in enumerate(checks):
+        if value is None or limit is None:
+            continue
+        below = value < limit if index == 0 else exact[index] * 10000 < limit * area * 15
+        if below:
+            shown = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+            failing.append(str(text % {"value": shown, "limit": limit}))
+    return failing
 
 
 def stalled_cases(cases, today: date, days: int):
@@ -160,7 +192,7 @@ def open_case(request):
     case._history_user = request.user
     try:
         with transaction.atomic():
-            case.full_clean()
+            case.full_clean(exclude=["number"])
             case.save()
     except ValidationError as error:
         for message in error.messages:

@@ -96,7 +96,15 @@ def measure_step(request, number: str, pk: int):
     """Move a measure one step on (or abandon it); the step goes onto the case's timeline."""
     case = case_or_404(request, number)
     require_role(request.user, case.parcel.park, Role.OFFICER)
-    measure = get_object_or_404(case.measures.select_related("partner", "case__parcel"), pk=pk)
+    with transaction.atomic():
+        # Locked, so two people recording the same step at once cannot both succeed.
+        measure = get_object_or_404(
+            case.measures.select_for_update().select_related("partner", "case__parcel"), pk=pk
+        )
+        return _record_step(request, case, measure)
+
+
+def _record_step(request, case, measure):
     form = MeasureStepForm(request.POST, steps=measure.next_steps())
     if not form.is_valid():
         for errors in form.errors.values():
@@ -173,7 +181,11 @@ def partner_detail(request, pk: int):
     by_method = (
         partner.measures.order_by()
         .values("method")
-        .annotate(count=Count("pk"), amount=Coalesce(Sum("amount_wan"), Decimal(0)))
+        .annotate(
+            count=Count("pk"),
+            agreed=Coalesce(Sum("amount_wan", filter=Q(status="agreed")), Decimal(0)),
+            completed=Coalesce(Sum("amount_wan", filter=Q(status="completed")), Decimal(0)),
+        )
         .order_by("method")
     )
     labels = dict(RevitalisationMeasure.Method.choices)
@@ -335,11 +347,11 @@ def lead_edit(request, pk: int):
 def lead_link(request, pk: int):
     """Link a lead to a case: as a joint development (a new measure) or as a transfer (on the timeline)."""
     lead = get_object_or_404(ProjectLead.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
-    case = get_object_or_404(
-        scoping.cases_for(request.user, role=Role.OFFICER).select_related("parcel__park"),
-        number=request.POST.get("case", ""),
-    )
     require_role(request.user, lead.park, Role.OFFICER)
+    case = get_object_or_404(
+        scoping.cases_for(request.user).select_related("parcel__park"), number=request.POST.get("case", "")
+    )
+    require_role(request.user, case.parcel.park, Role.OFFICER)
     link = request.POST.get("link", "")
     if link not in LeadLink.values:
         messages.error(request, _("Choose how the lead is linked: as a joint development or a transfer."))

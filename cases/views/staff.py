@@ -43,6 +43,7 @@ from .common import (
     invalid,
     is_whole_number,
     next_step_checklist,
+    posted_data,
     require_role,
     require_role_somewhere,
 )
@@ -300,7 +301,7 @@ def enterprise_detail(request, pk: int):
 
 def _edit_object(request, *, form_class, instance, template: str, title, cancel_url: str):
     """Create or edit a parcel or enterprise; the form limits every choice to the user's parks."""
-    form = form_class(request.POST or None, instance=instance, user=request.user)
+    form = form_class(posted_data(request), instance=instance, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -427,7 +428,7 @@ def case_create(request):
         )
         if parcel:
             initial.update(parcel=parcel.pk, case_area_m2=parcel.area_m2)
-    form = CaseForm(request.POST or None, initial=initial, user=request.user)
+    form = CaseForm(posted_data(request), initial=initial, user=request.user)
     context = {"form": form, "title": _("New case"), "cancel_url": reverse("case-list")}
     if request.method == "POST":
         if form.is_valid():
@@ -449,7 +450,7 @@ def case_create(request):
 def case_edit(request, number: str):
     case = case_or_404(request, number)
     require_role(request.user, case.parcel.park, Role.OFFICER)
-    form = CaseForm(request.POST or None, instance=case, user=request.user)
+    form = CaseForm(posted_data(request), instance=case, user=request.user)
     context = {
         "form": form,
         "case": case,
@@ -461,9 +462,7 @@ def case_edit(request, number: str):
             edited = form.save(commit=False)
             expected = form.cleaned_data.get("version")
             try:
-                edited.save_versioned(
-                    by=request.user, expected_version=expected if expected else case.version
-                )
+                edited.save_versioned(by=request.user, expected_version=expected)
             except StaleVersion as error:
                 form.add_error(None, str(error))
                 return invalid(request, "cases/case_form.html", context, status=409)
@@ -516,7 +515,7 @@ def case_transition(request, number: str):
 def _case_child_form(request, number: str, *, form_class, template: str, title, success):
     case = case_or_404(request, number)
     require_role(request.user, case.parcel.park, Role.OFFICER)
-    form = form_class(request.POST or None, case=case)
+    form = form_class(posted_data(request), case=case)
     context = {"form": form, "case": case, "title": title, "cancel_url": case.get_absolute_url()}
     if request.method == "POST":
         if form.is_valid():
