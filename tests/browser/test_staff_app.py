@@ -106,6 +106,12 @@ PAGES = [
     ("case-new", "/cases/new/"),
     ("parcels", "/parcels/"),
     ("enterprises", "/enterprises/"),
+    ("report-2022", "/reports/monthly/?year=2022&park=XQ"),
+    ("deadlines", "/deadlines/"),
+    ("radar", "/radar/"),
+    ("measures", "/measures/"),
+    ("partners", "/partners/"),
+    ("leads", "/leads/"),
 ]
 
 
