@@ -640,6 +640,10 @@ def measure_of(method: str = "loan", **fields) -> RevitalisationMeasure:
         )
     if method == "joint_development":
         fields.setdefault("project_name", "新能源电池扩产项目")
+    if method == "loan":
+        # Agreed and completed loans state their amount and term.
+        fields.setdefault("amount_wan", Decimal("1200.00"))
+        fields.setdefault("term_months", 36)
     measure = factories.make_measure(case=case, method=method, **fields)
     measure.full_clean()
     return measure
