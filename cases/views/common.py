@@ -2,12 +2,15 @@
 
 import re
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from .. import scoping
@@ -155,3 +158,22 @@ def next_step_checklist(case):
     if next_step and next_step.target in GATED_STATUSES:
         return EvidenceRequirement.objects.checklist(case, next_step.target)
     return []
+
+
+def edit_object(request, *, form_class, instance, template: str, title, cancel_url: str):
+    """Create or edit a record with a scoped form; every choice is limited to the user's parks."""
+    form = form_class(posted_data(request), instance=instance, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = form.save()
+            except IntegrityError:
+                form.add_error(
+                    None, _("Someone else saved a conflicting record at the same moment; try again.")
+                )
+            else:
+                messages.success(request, _("Saved: %(object)s.") % {"object": saved})
+                return redirect(saved.get_absolute_url())
+        return invalid(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
+    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url})

@@ -29,8 +29,7 @@ from ..models import (
 )
 from ..models.base import AREA
 from ..models.land import LandUse
-from .common import ScopedListView, case_or_404, require_role, require_role_somewhere
-from .staff import _edit_object
+from .common import ScopedListView, case_or_404, edit_object, require_role, require_role_somewhere
 
 Role = Membership.Role
 MeasureStatus = RevitalisationMeasure.MeasureStatus
@@ -203,7 +202,7 @@ def partner_detail(request, pk: int):
 
 def partner_create(request):
     require_role_somewhere(request.user, Role.OFFICER)
-    return _edit_object(
+    return edit_object(
         request,
         form_class=PartnerForm,
         instance=None,
@@ -216,7 +215,7 @@ def partner_create(request):
 def partner_edit(request, pk: int):
     partner = get_object_or_404(Partner.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
     require_role(request.user, partner.park, Role.OFFICER)
-    return _edit_object(
+    return edit_object(
         request,
         form_class=PartnerForm,
         instance=partner,
@@ -320,7 +319,7 @@ def lead_detail(request, pk: int):
 
 def lead_create(request):
     require_role_somewhere(request.user, Role.OFFICER)
-    return _edit_object(
+    return edit_object(
         request,
         form_class=LeadForm,
         instance=None,
@@ -333,7 +332,7 @@ def lead_create(request):
 def lead_edit(request, pk: int):
     lead = get_object_or_404(ProjectLead.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
     require_role(request.user, lead.park, Role.OFFICER)
-    return _edit_object(
+    return edit_object(
         request,
         form_class=LeadForm,
         instance=lead,

@@ -39,6 +39,7 @@ from ..templatetags.parkland import person
 from .common import (
     ScopedListView,
     case_or_404,
+    edit_object,
     field_label,
     invalid,
     is_whole_number,
@@ -299,28 +300,9 @@ def enterprise_detail(request, pk: int):
     return render(request, "cases/enterprise_detail.html", context)
 
 
-def _edit_object(request, *, form_class, instance, template: str, title, cancel_url: str):
-    """Create or edit a parcel or enterprise; the form limits every choice to the user's parks."""
-    form = form_class(posted_data(request), instance=instance, user=request.user)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    saved = form.save()
-            except IntegrityError:
-                form.add_error(
-                    None, _("Someone else saved a conflicting record at the same moment; try again.")
-                )
-            else:
-                messages.success(request, _("Saved: %(object)s.") % {"object": saved})
-                return redirect(saved.get_absolute_url())
-        return invalid(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
-    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
-
-
 def parcel_create(request):
     require_role_somewhere(request.user, Role.OFFICER)
-    return _edit_object(
+    return edit_object(
         request,
         form_class=ParcelForm,
         instance=None,
@@ -333,7 +315,7 @@ def parcel_create(request):
 def parcel_edit(request, pk: int):
     parcel = get_object_or_404(scoping.parcels_for(request.user), pk=pk)
     require_role(request.user, parcel.park, Role.OFFICER)
-    return _edit_object(
+    return edit_object(
         request,
         form_class=ParcelForm,
         instance=parcel,
@@ -345,7 +327,7 @@ def parcel_edit(request, pk: int):
 
 def enterprise_create(request):
     require_role_somewhere(request.user, Role.OFFICER)
-    return _edit_object(
+    return edit_object(
         request,
         form_class=EnterpriseForm,
         instance=None,
@@ -358,7 +340,7 @@ def enterprise_create(request):
 def enterprise_edit(request, pk: int):
     enterprise = get_object_or_404(scoping.enterprises_for(request.user), pk=pk)
     require_role(request.user, enterprise.park, Role.OFFICER)
-    return _edit_object(
+    return edit_object(
         request,
         form_class=EnterpriseForm,
         instance=enterprise,
