@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import evidence, monthly, radar, revitalisation, staff, warnings
+from .views import evidence, ledger, monthly, radar, revitalisation, staff, warnings
 
 urlpatterns = [
     path("", staff.dashboard, name="dashboard"),
     path("cases/", staff.CaseListView.as_view(), name="case-list"),
+    path("cases/export.ledger.xlsx", ledger.CaseLedgerExportView.as_view(), name="case-export-ledger"),
     path("cases/export.<str:export>", staff.CaseListView.as_view(), name="case-export"),
     path("cases/new/", staff.case_create, name="case-create"),
     path("cases/<str:number>/", staff.case_detail, name="case-detail"),
@@ -52,4 +53,8 @@ urlpatterns = [
     path("evidence/<int:pk>/download/", evidence.evidence_download, name="evidence-download"),
     path("evidence/<int:pk>/withdraw/", evidence.evidence_withdraw, name="evidence-withdraw"),
     path("evidence/<int:pk>/custody.csv", evidence.evidence_custody_export, name="evidence-custody-export"),
+    path("import/", ledger.import_page, name="ledger-import"),
+    path("import/confirm/", ledger.import_confirm, name="ledger-import-confirm"),
+    path("import/report.xlsx", ledger.import_report, name="ledger-import-report"),
+    path("import/template.xlsx", ledger.import_template, name="ledger-import-template"),
 ]

@@ -164,10 +164,12 @@ class DisposalCaseQuerySet(models.QuerySet):
         """Area disposed by year end if every case now in implementing is disposed by its target date.
 
         Counts the year's disposed area to `as_of` plus the area of each case in the register that is
-        being implemented with a target date on or before 31 December of `year`.
+        being implemented with a target date within `year`.
         """
         register = register_q(year=year, as_of=as_of)
-        due = register & Q(status=Status.IMPLEMENTING, target_on__lte=date(year, 12, 31))
+        due = register & Q(
+            status=Status.IMPLEMENTING, target_on__gte=date(year, 1, 1), target_on__lte=date(year, 12, 31)
+        )
         row = self.order_by().aggregate(
             disposed=_area_sum("disposed_area_m2", disposed_q(start=date(year, 1, 1), end=as_of)),
             due=_area_sum("case_area_m2", due),
@@ -178,6 +180,7 @@ class DisposalCaseQuerySet(models.QuerySet):
         """`rate_figures` for each value of `field` (e.g. "category"), in one grouped query."""
         rows = (
             self.order_by()
+            .filter(register_q(year=year, as_of=as_of))
             .values(field)
             .annotate(**_rate_aggregates("", year=year, as_of=as_of))
             .order_by(field)
@@ -241,6 +244,15 @@ class CaseNumberSequenceQuerySet(models.QuerySet):
             sequence.last_number += 1
             sequence.save(update_fields=["last_number"])
             return sequence.last_number
+
+    def take_block(self, *, park: Park, year: int, count: int) -> int:
+        """The first of `count` consecutive sequence numbers of a park's year, all taken at once."""
+        with transaction.atomic():
+            sequence, _created = self.select_for_update().get_or_create(park=park, year=year)
+            first = sequence.last_number + 1
+            sequence.last_number += count
+            sequence.save(update_fields=["last_number"])
+            return first
 
     def note_used(self, *, park: Park, year: int, number: int) -> None:
         """Record a number given from outside (an imported ledger) so it is never handed out again."""
@@ -529,6 +541,28 @@ class DisposalCase(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        errors = self.errors_of_its_own()
+        if (
+            self.parcel_id
+            and self.status in OPEN_STATUSES
+            and type(self).objects.open().filter(parcel_id=self.parcel_id).exclude(pk=self.pk).exists()
+        ):
+            errors.setdefault("parcel", []).append(_("This parcel already has an open case."))
+        if self.officer_id and self.parcel_id:
+            role = Membership.objects.role_of(self.officer, self.parcel.park)
+            if Membership.rank_of(role) < Membership.rank_of(Membership.Role.OFFICER):
+                errors.setdefault("officer", []).append(
+                    _("The case officer must be an officer of the parcel's park.")
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def errors_of_its_own(self) -> dict[str, list]:
+        """The rules this case's own values break, checked without a query.
+
+        `clean` adds the two that need other rows (one open case per parcel, the officer's role);
+        a ledger import checks those against what it has loaded.
+        """
         errors: dict[str, list] = {}
 
         def add(field: str, message) -> None:
@@ -574,18 +608,7 @@ class DisposalCase(models.Model):
                 add("disposed_on", _("A disposed case needs its disposal date."))
             if self.disposed_area_m2 is None:
                 add("disposed_area_m2", _("A disposed case needs its disposed area."))
-        if (
-            self.parcel_id
-            and self.status in OPEN_STATUSES
-            and type(self).objects.open().filter(parcel_id=self.parcel_id).exclude(pk=self.pk).exists()
-        ):
-            add("parcel", _("This parcel already has an open case."))
-        if self.officer_id and self.parcel_id:
-            role = Membership.objects.role_of(self.officer, self.parcel.park)
-            if Membership.rank_of(role) < Membership.rank_of(Membership.Role.OFFICER):
-                add("officer", _("The case officer must be an officer of the parcel's park."))
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @property
     def is_open(self) -> bool:

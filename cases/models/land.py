@@ -226,19 +226,28 @@ class LandParcel(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
-        if self.enterprise_id and self.park_id and self.enterprise.park_id != self.park_id:
-            errors["enterprise"] = _("The land user must be an enterprise of the same park.")
+        errors = self.errors_of_its_own()
         if self.pk and self.area_m2:
             largest = self.cases.aggregate(models.Max("case_area_m2"))["case_area_m2__max"]
             if largest is not None and largest > self.area_m2:
-                errors["area_m2"] = _(
-                    "A case on this parcel covers %(area)s m²; the parcel cannot be smaller."
-                ) % {"area": largest}
-        if self.boundary is not None and not _is_geojson_polygon(self.boundary):
-            errors["boundary"] = _("Give the boundary as a GeoJSON Polygon or MultiPolygon.")
+                errors["area_m2"] = self.smaller_than_case_message(largest)
         if errors:
             raise ValidationError(errors)
+
+    def errors_of_its_own(self) -> dict:
+        """The rules this parcel's own values break, checked without a query (`clean` adds its cases')."""
+        errors = {}
+        if self.enterprise_id and self.park_id and self.enterprise.park_id != self.park_id:
+            errors["enterprise"] = _("The land user must be an enterprise of the same park.")
+        if self.boundary is not None and not _is_geojson_polygon(self.boundary):
+            errors["boundary"] = _("Give the boundary as a GeoJSON Polygon or MultiPolygon.")
+        return errors
+
+    @staticmethod
+    def smaller_than_case_message(largest_case_area_m2: Decimal):
+        return _("A case on this parcel covers %(area)s m²; the parcel cannot be smaller.") % {
+            "area": largest_case_area_m2
+        }
 
     @property
     def area_mu(self) -> Decimal | None:

@@ -27,6 +27,18 @@ def person(user) -> str:
 
 
 @register.filter
+def can_import(user) -> bool:
+    """Whether `user` may import a ledger: a park administrator somewhere (asked once per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not hasattr(user, "_parkland_can_import"):
+        from cases import scoping
+
+        user._parkland_can_import = scoping.parks_for(user, role=scoping.Role.PARK_ADMIN).exists()
+    return user._parkland_can_import
+
+
+@register.filter
 def num(value, places: int = 2):
     """A number with thousands separators and fixed decimals; an em dash when unknown."""
     if value is None or value == "":

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -87,7 +87,7 @@ class ScopedListView(ListView):
         raw = self.request.GET.get("page", "1")
         number = int(raw) if is_whole_number(raw) and int(raw) > 0 else 1
         if number > paginator.num_pages:
-            raise Http404(_g("There is no page %(page)s of this list.") % {"page": number})
+            raise Http404(gettext("There is no page %(page)s of this list.") % {"page": number})
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -9,9 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from .. import scoping
@@ -154,7 +153,7 @@ def evidence_download(request, pk: int):
         handle = evidence_storage().open(document.file.name, "rb")
     except FileNotFoundError as error:
         raise Http404(
-            _g("The file of this document is missing from storage; tell the system administrator.")
+            gettext("The file of this document is missing from storage; tell the system administrator.")
         ) from error
     document.record_custody(
         CustodyEvent.Action.DOWNLOADED, by=request.user, ip_address=client_address(request)
@@ -225,7 +224,7 @@ def case_evidence_zip(request, number: str):
     storage = evidence_storage()
     if missing := [d for d in documents if not storage.exists(d.file.name)]:
         raise Http404(
-            _g(
+            gettext(
                 "The file of “%(title)s” is missing from storage, so the case file cannot be exported; "
                 "tell the system administrator."
             )

@@ -20,7 +20,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -238,7 +238,7 @@ def import_report(request):
         return redirect("ledger-import")
     report = LedgerReport.from_dict(meta["report"])
     stem = Path(report.file_name).stem or "ledger"
-    return _xlsx(report_xlsx(report), f"{stem}-{_g('report')}.xlsx")
+    return _xlsx(report_xlsx(report), f"{stem}-{gettext('report')}.xlsx")
 
 
 def import_template(request):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -45,20 +45,20 @@ def _report_parameters(request) -> dict:
     today = timezone.localdate()
     raw_year = request.GET.get("year", "") or str(today.year)
     if not is_whole_number(raw_year):
-        raise BadReportRequest(_g("The year must be a number such as %(year)s.") % {"year": today.year})
+        raise BadReportRequest(gettext("The year must be a number such as %(year)s.") % {"year": today.year})
     year = int(raw_year)
     park = None
     if code := request.GET.get("park", ""):
         park = get_object_or_404(scoping.parks_for(request.user), code=code)
     category = request.GET.get("category", "")
     if category and category not in Category.values:
-        raise BadReportRequest(_g("Unknown category: %(category)s.") % {"category": category})
+        raise BadReportRequest(gettext("Unknown category: %(category)s.") % {"category": category})
     as_of = None
     if raw := request.GET.get("as_of", ""):
         try:
             as_of = date.fromisoformat(raw)
         except ValueError as error:
-            raise BadReportRequest(_g("The report date must be a date such as 2022-12-31.")) from error
+            raise BadReportRequest(gettext("The report date must be a date such as 2022-12-31.")) from error
     return {"year": year, "park": park, "category": category, "as_of": as_of}
 
 
@@ -120,7 +120,7 @@ def report_monthly_print(request):
 
 def report_monthly_export(request, fmt: str):
     if fmt not in {*REPORT_FORMATS, "pdf"}:
-        raise Http404(_g("There is no %(format)s version of the report.") % {"format": fmt})
+        raise Http404(gettext("There is no %(format)s version of the report.") % {"format": fmt})
     try:
         report = _monthly_report(request)
     except BadReportRequest as error:

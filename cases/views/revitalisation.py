@@ -98,7 +98,7 @@ def measure_step(request, number: str, pk: int):
     with transaction.atomic():
         # Locked, so two people recording the same step at once cannot both succeed.
         measure = get_object_or_404(
-            case.measures.select_for_update().select_related("partner", "case__parcel"), pk=pk
+            case.measures.select_for_update(of=("self",)).select_related("partner", "case__parcel"), pk=pk
         )
         return _record_step(request, case, measure)
 
