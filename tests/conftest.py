@@ -29,7 +29,19 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(fixtures)
+    )
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # A transactional test empties the database when it ends (the data migrations' rows included),
+    # so they all run last, whatever order other plugins left the tests in.
+    items.sort(key=_transactional)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="proves a PostgreSQL-only rule; set DATABASE_URL to a PostgreSQL database")

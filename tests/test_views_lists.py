@@ -309,10 +309,10 @@ def test_the_page_links_keep_the_filters(client, world, sixty_cases):
     assert "?state=open&amp;sort=number&amp;page=2" in page
 
 
-@pytest.mark.parametrize("page", ["abc", "-1", "0", "", "1.5", "%20", "１"])
-def test_a_malformed_page_number_gives_the_first_page(client, world, sixty_cases, page):
+@pytest.mark.parametrize("number", ["abc", "-1", "0", "", "1.5", "%20", "１"])
+def test_a_malformed_page_number_gives_the_first_page(client, world, sixty_cases, number):
     sign_in(client, world.viewer_a)
-    response = client.get(f"/cases/?page={page}")
+    response = client.get(f"/cases/?page={number}")
     assert response.status_code == 200
     assert response.context["page_obj"].number == 1
 
@@ -325,10 +325,10 @@ def test_a_page_number_in_superscript_gives_the_first_page(client, world, sixty_
     assert response.context["page_obj"].number == 1
 
 
-@pytest.mark.parametrize("page", ["4", "99", "99999999999999999999999"])
-def test_a_page_past_the_end_is_not_found(client, world, sixty_cases, page):
+@pytest.mark.parametrize("number", ["4", "99", "99999999999999999999999"])
+def test_a_page_past_the_end_is_not_found(client, world, sixty_cases, number):
     sign_in(client, world.viewer_a)
-    assert client.get(f"/cases/?page={page}").status_code == 404
+    assert client.get(f"/cases/?page={number}").status_code == 404
 
 
 def test_an_empty_list_has_a_first_page_and_nothing_after(client, world):
