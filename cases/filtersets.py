@@ -98,9 +98,9 @@ class CaseFilterSet(ScopedFilterSet):
     evidence_difficulty = filters.BooleanFilter(label=ProblemFlag.EVIDENCE_DIFFICULTY.label)
     litigation_risk = filters.BooleanFilter(label=ProblemFlag.LITIGATION_RISK.label)
     funding_gap = filters.BooleanFilter(label=ProblemFlag.FUNDING_GAP.label)
-    opened = _date_range("opened_on", _("opened"))
-    identified = _date_range("identified_on", _("identified"))
-    disposed = _date_range("disposed_on", _("disposed"))
+    opened = _date_range("opened_on", _("opened on"))
+    identified = _date_range("identified_on", _("identified on"))
+    disposed = _date_range("disposed_on", _("disposed on"))
     register_year = filters.NumberFilter(
         method="filter_register",
         label=_("in the register of year"),
@@ -251,8 +251,8 @@ class MeasureFilterSet(ScopedFilterSet):
         field_name="case__litigation_risk", label=ProblemFlag.LITIGATION_RISK.label
     )
     funding_gap = filters.BooleanFilter(field_name="case__funding_gap", label=ProblemFlag.FUNDING_GAP.label)
-    agreed = _date_range("agreed_on", _("agreed"))
-    concluded = _date_range("concluded_on", _("concluded"))
+    agreed = _date_range("agreed_on", _("agreed on"))
+    concluded = _date_range("concluded_on", _("concluded on"))
 
     class Meta:
         model = RevitalisationMeasure

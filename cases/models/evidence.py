@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .base import choice_constraint
@@ -336,7 +337,7 @@ class CustodyAction(models.TextChoices):
     DOWNLOADED = "downloaded", _("downloaded")
     EXPORTED = "exported", _("exported in a case file")
     SUPERSEDED = "superseded", _("superseded by a new version")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("evidence document", "withdrawn")
 
 
 class CustodyEvent(models.Model):

@@ -79,8 +79,8 @@ class LandUse(models.TextChoices):
 
 
 class SupplyMethod(models.TextChoices):
-    GRANT = "grant", _("grant (出让)")
-    ALLOCATION = "allocation", _("allocation (划拨)")
+    GRANT = "grant", _("grant")
+    ALLOCATION = "allocation", _("allocation")
 
 
 class LandParcel(models.Model):
