@@ -56,6 +56,13 @@ def _scoped_choices(user, model, role: str):
     return None
 
 
+class ParkListFilter(admin.RelatedFieldListFilter):
+    """A park filter that lists only the user's parks: another park's name is not shown either."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(park.pk, str(park)) for park in scoping.parks_for(request.user)]
+
+
 class ParkScopedMixin:
     """Rows and choices limited to the user's parks; rights follow the user's role in the row's park."""
 
@@ -163,7 +170,7 @@ class ParkAdmin(ScopedAdmin):
 class MembershipAdmin(ScopedAdmin):
     edit_role = Role.PARK_ADMIN
     list_display = ["user", "park", "role"]
-    list_filter = ["park", "role"]
+    list_filter = [("park", ParkListFilter), "role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "park__code"]
     list_select_related = ["user", "park"]
 
@@ -188,7 +195,7 @@ class LowEfficiencyThresholdAdmin(ScopedAdmin):
 class DisposalTargetAdmin(ScopedAdmin):
     edit_role = Role.PARK_ADMIN
     list_display = ["year", "park", "rate_pct"]
-    list_filter = ["year", "park"]
+    list_filter = ["year", ("park", ParkListFilter)]
     list_select_related = ["park"]
 
     def get_queryset(self, request):
@@ -208,7 +215,7 @@ class DisposalTargetAdmin(ScopedAdmin):
 @admin.register(Enterprise)
 class EnterpriseAdmin(ScopedAdmin):
     list_display = ["name", "credit_code", "park", "contact_person", "contact_phone"]
-    list_filter = ["park"]
+    list_filter = [("park", ParkListFilter)]
     search_fields = ["name", "credit_code", "contact_person"]
     list_select_related = ["park"]
 
@@ -216,7 +223,7 @@ class EnterpriseAdmin(ScopedAdmin):
 @admin.register(LandParcel)
 class LandParcelAdmin(ScopedAdmin):
     list_display = ["code", "park", "location", "area_m2", "area_mu", "land_use", "enterprise"]
-    list_filter = ["park", "land_use", "supply_method"]
+    list_filter = [("park", ParkListFilter), "land_use", "supply_method"]
     search_fields = ["code", "cadastral_code", "unit_number", "location", "enterprise__name"]
     autocomplete_fields = ["enterprise"]
     list_select_related = ["park", "enterprise"]
@@ -351,7 +358,7 @@ class DisposalCaseAdmin(ScopedAdmin):
         "status",
         "category",
         "disposal_method",
-        "parcel__park",
+        ("parcel__park", ParkListFilter),
         "litigation",
         "low_willingness",
         "evidence_difficulty",
@@ -434,7 +441,7 @@ class DisposalCaseAdmin(ScopedAdmin):
 class CaseEventAdmin(ScopedAdmin):
     park_path = "case__parcel__park"
     list_display = ["occurred_on", "case", "kind", "title", "due_on", "actor"]
-    list_filter = ["kind", "case__parcel__park", "occurred_on"]
+    list_filter = ["kind", ("case__parcel__park", ParkListFilter), "occurred_on"]
     search_fields = ["title", "details", "case__number"]
     autocomplete_fields = ["case", "evidence"]
     list_select_related = ["case", "actor"]
@@ -465,7 +472,7 @@ class EvidenceDocumentAdmin(ScopedAdmin):
         "uploaded_at",
         "is_current",
     ]
-    list_filter = ["doc_type", "case__parcel__park", "uploaded_at"]
+    list_filter = ["doc_type", ("case__parcel__park", ParkListFilter), "uploaded_at"]
     search_fields = ["title", "original_name", "sha256", "issuing_authority", "case__number"]
     list_select_related = ["case", "uploaded_by", "superseded_by"]
     readonly_fields = [
@@ -516,7 +523,7 @@ class RevitalisationMeasureAdmin(ScopedAdmin):
         "started_on",
         "concluded_on",
     ]
-    list_filter = ["method", "status", "partner__kind", "case__parcel__park"]
+    list_filter = ["method", "status", "partner__kind", ("case__parcel__park", ParkListFilter)]
     search_fields = ["partner__name", "project_name", "notes", "case__number"]
     autocomplete_fields = ["case"]
     list_select_related = ["case"]
@@ -560,7 +567,7 @@ class EvidenceRequirementAdmin(SimpleHistoryAdmin):
 @admin.register(CaseNumberSequence)
 class CaseNumberSequenceAdmin(admin.ModelAdmin):
     list_display = ["park", "year", "last_number"]
-    list_filter = ["park", "year"]
+    list_filter = [("park", ParkListFilter), "year"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -578,7 +585,7 @@ class CustodyEventAdmin(ParkScopedMixin, admin.ModelAdmin):
 
     park_path = "document__case__parcel__park"
     list_display = ["at", "document", "action", "actor", "ip_address"]
-    list_filter = ["action", "document__case__parcel__park"]
+    list_filter = ["action", ("document__case__parcel__park", ParkListFilter)]
     search_fields = ["document__title", "document__case__number", "actor__username", "ip_address"]
     list_select_related = ["document", "actor"]
     readonly_fields = ["document", "action", "actor", "at", "ip_address", "note"]
@@ -598,7 +605,7 @@ class MonthCloseAdmin(ScopedAdmin):
     """Closes are made and reopened on the report page; here they can be read."""
 
     list_display = ["park", "year", "month", "closed_by", "closed_at", "reopened_at"]
-    list_filter = ["park", "year"]
+    list_filter = [("park", ParkListFilter), "year"]
     list_select_related = ["park", "closed_by"]
     readonly_fields = [
         "park",
@@ -623,7 +630,7 @@ class MonthCloseAdmin(ScopedAdmin):
 @admin.register(Partner)
 class PartnerAdmin(ScopedAdmin):
     list_display = ["name", "kind", "park", "contact_person", "contact_phone"]
-    list_filter = ["kind", "park"]
+    list_filter = ["kind", ("park", ParkListFilter)]
     search_fields = ["name", "contact_person"]
     list_select_related = ["park"]
 
@@ -631,7 +638,7 @@ class PartnerAdmin(ScopedAdmin):
 @admin.register(ProjectLead)
 class ProjectLeadAdmin(ScopedAdmin):
     list_display = ["name", "investor", "park", "area_needed_m2", "land_use", "status", "case"]
-    list_filter = ["status", "land_use", "park"]
+    list_filter = ["status", "land_use", ("park", ParkListFilter)]
     search_fields = ["name", "investor", "industry"]
     list_select_related = ["park", "case"]
     autocomplete_fields = ["case"]

@@ -39,6 +39,14 @@ def _date_range(field_name: str, label) -> filters.DateFromToRangeFilter:
     )
 
 
+ANY_YES_NO = [("", _("any")), ("true", _("yes")), ("false", _("no"))]
+
+
+def _yes_no(**kwargs) -> filters.BooleanFilter:
+    """A yes/no filter whose unset state reads "any", not "unknown"."""
+    return filters.BooleanFilter(widget=forms.Select(choices=ANY_YES_NO), **kwargs)
+
+
 class ScopedFilterSet(filters.FilterSet):
     """Choices in the filter form limited to the parks of the user who looks.
 
@@ -91,13 +99,17 @@ class CaseFilterSet(ScopedFilterSet):
         choices=[("open", _("open")), ("closed", _("closed"))],
     )
     category = filters.ChoiceFilter(choices=Category.choices, label=_("category"))
-    disposal_method = filters.ChoiceFilter(choices=DisposalMethod.choices, label=_("disposal method"))
+    disposal_method = filters.ChoiceFilter(
+        method="filter_method",
+        choices=[("none", _("not yet decided")), *DisposalMethod.choices],
+        label=_("disposal method"),
+    )
     officer = filters.ModelChoiceFilter(label=_("case officer"), queryset=None)
     litigation = filters.ChoiceFilter(choices=Litigation.choices, label=_("litigation"))
-    low_willingness = filters.BooleanFilter(label=ProblemFlag.LOW_WILLINGNESS.label)
-    evidence_difficulty = filters.BooleanFilter(label=ProblemFlag.EVIDENCE_DIFFICULTY.label)
-    litigation_risk = filters.BooleanFilter(label=ProblemFlag.LITIGATION_RISK.label)
-    funding_gap = filters.BooleanFilter(label=ProblemFlag.FUNDING_GAP.label)
+    low_willingness = _yes_no(label=ProblemFlag.LOW_WILLINGNESS.label)
+    evidence_difficulty = _yes_no(label=ProblemFlag.EVIDENCE_DIFFICULTY.label)
+    litigation_risk = _yes_no(label=ProblemFlag.LITIGATION_RISK.label)
+    funding_gap = _yes_no(label=ProblemFlag.FUNDING_GAP.label)
     opened = _date_range("opened_on", _("opened on"))
     identified = _date_range("identified_on", _("identified on"))
     disposed = _date_range("disposed_on", _("disposed on"))
@@ -132,6 +144,9 @@ class CaseFilterSet(ScopedFilterSet):
             | Q(parcel__location__icontains=value)
         )
 
+    def filter_method(self, queryset, name, value):
+        return queryset.filter(disposal_method="" if value == "none" else value)
+
     def filter_state(self, queryset, name, value):
         if value == "open":
             return queryset.filter(status__in=OPEN_STATUSES)
@@ -163,7 +178,7 @@ class ParcelFilterSet(ScopedFilterSet):
     land_use = filters.ChoiceFilter(choices=LandParcel.LandUse.choices, label=_("land use"))
     supply_method = filters.ChoiceFilter(choices=LandParcel.SupplyMethod.choices, label=_("supply method"))
     enterprise = filters.ModelChoiceFilter(label=_("land user"), queryset=None)
-    has_open_case = filters.BooleanFilter(method="filter_open_case", label=_("has an open case"))
+    has_open_case = _yes_no(method="filter_open_case", label=_("has an open case"))
 
     class Meta:
         model = LandParcel
@@ -241,16 +256,12 @@ class MeasureFilterSet(ScopedFilterSet):
         field_name="partner__kind", choices=PartnerKind.choices, label=_("partner kind")
     )
     partner = filters.ModelChoiceFilter(label=_("partner"), queryset=None)
-    low_willingness = filters.BooleanFilter(
-        field_name="case__low_willingness", label=ProblemFlag.LOW_WILLINGNESS.label
-    )
-    evidence_difficulty = filters.BooleanFilter(
+    low_willingness = _yes_no(field_name="case__low_willingness", label=ProblemFlag.LOW_WILLINGNESS.label)
+    evidence_difficulty = _yes_no(
         field_name="case__evidence_difficulty", label=ProblemFlag.EVIDENCE_DIFFICULTY.label
     )
-    litigation_risk = filters.BooleanFilter(
-        field_name="case__litigation_risk", label=ProblemFlag.LITIGATION_RISK.label
-    )
-    funding_gap = filters.BooleanFilter(field_name="case__funding_gap", label=ProblemFlag.FUNDING_GAP.label)
+    litigation_risk = _yes_no(field_name="case__litigation_risk", label=ProblemFlag.LITIGATION_RISK.label)
+    funding_gap = _yes_no(field_name="case__funding_gap", label=ProblemFlag.FUNDING_GAP.label)
     agreed = _date_range("agreed_on", _("agreed on"))
     concluded = _date_range("concluded_on", _("concluded on"))
 

@@ -336,12 +336,7 @@ class EvidenceUploadForm(StyledForm, forms.Form):
     document_date = forms.DateField(label=_("document date"), required=False)
     obtained_on = forms.DateField(label=_("date obtained"), required=False)
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    files = MultipleFileField(
-        label=_("files"),
-        required=False,
-        help_text=_("PDF, JPEG, PNG, TIFF, Word, Excel, OFD or MP4; up to %(size)s MB each.")
-        % {"size": settings.PARKLAND_EVIDENCE_MAX_BYTES // (1024 * 1024)},
-    )
+    files = MultipleFileField(label=_("files"), required=False)
 
     def __init__(self, *args, case: DisposalCase, refused: list[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -349,6 +344,10 @@ class EvidenceUploadForm(StyledForm, forms.Form):
         self.refused = list(refused)
         self.checked: list[CheckedUpload] = []
         self.fields["files"].widget.attrs["accept"] = ",".join(ALLOWED_EXTENSIONS)
+        # Set per request, so that it is in the language of the page.
+        self.fields["files"].help_text = _(
+            "PDF, JPEG, PNG, TIFF, Word, Excel, OFD or MP4; up to %(size)s MB each."
+        ) % {"size": settings.PARKLAND_EVIDENCE_MAX_BYTES // (1024 * 1024)}
 
     def clean_files(self) -> list:
         limit_mb = settings.PARKLAND_EVIDENCE_MAX_BYTES // (1024 * 1024)

@@ -338,7 +338,7 @@ def test_free_take_back_waits_for_the_hearing_notice_and_government_approval(cli
         add(case, doc_type)
     sign_in(client, w.officer)
     assert checklist(case_page(client, case)) == {
-        "idle land identification": True,
+        "identification of idle or low-efficiency land": True,
         "disposal decision": True,
         "hearing notice": True,
         "government approval": False,

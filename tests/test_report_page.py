@@ -413,7 +413,7 @@ def test_breakdowns_of_all_parks_by_hand(client):
         "inefficient": ((3, "10000.00"), (1, "1000.00"), "10.0"),
     }
     assert by_method["negotiated_recovery"] == ((1, "3000.00"), (1, "3000.00"), "100.0")
-    assert by_method[""] == ((1, "7000.00"), (0, "0.00"), "0.0")  # M, not yet decided
+    assert by_method["none"] == ((1, "7000.00"), (0, "0.00"), "0.0")  # M, not yet decided
     assert by_park == {
         str(ledger.xq.pk): ((7, "12300.00"), (3, "4600.00"), "37.4"),
         str(ledger.bb.pk): ((2, "10000.00"), (1, "3000.00"), "30.0"),

@@ -212,7 +212,7 @@ def test_the_checklist_for_implementation_follows_the_disposal_method(client, wo
     sign_in(client, world.officer_a)
     checklist = client.get(case_url(case)).context["checklist"]
     assert {str(r): met for r, met in checklist} == {
-        "idle land identification": True,
+        "identification of idle or low-efficiency land": True,
         "disposal decision": False,
         "hearing notice": False,
         "government approval": False,
@@ -443,7 +443,7 @@ def test_the_page_offers_only_the_steps_this_user_may_take_now(client, world):
     sign_in(client, world.officer_a)
     page = client.get(case_url(case)).text
     assert set(re.findall(r'data-target="(\w+)"', page)) == {"lead"}
-    assert "needs a supervisor" not in page  # a back step is on offer, so the hint is not needed
+    assert "needs a supervisor" in page  # the forward step is not on offer, and the page says why
     sign_in(client, world.supervisor_a)
     page = client.get(case_url(case)).text
     assert set(re.findall(r'data-target="(\w+)"', page)) == {"lead", "identified", "withdrawn"}

@@ -698,19 +698,18 @@ class DisposalCase(models.Model):
         reason, override_reason = reason.strip(), override_reason.strip()
         if transition.needs_reason and not reason:
             raise GuardFailed(_("Give a reason for this step."))
-        if missing_dates := self._missing_dates(new_status):
-            raise GuardFailed(*missing_dates)
+        missing_dates = self._missing_dates(new_status)
         missing = (
             EvidenceRequirement.objects.missing_for(self, new_status) if transition.kind == "forward" else []
         )
+        evidence_messages = [
+            _("Missing evidence: %(document)s.") % {"document": requirement} for requirement in missing
+        ]
+        # Everything that stops the step is said at once, not one refusal at a time.
+        if missing_dates:
+            raise GuardFailed(*missing_dates, *([] if override_reason else evidence_messages))
         if missing and not override_reason:
-            raise MissingEvidence(
-                *(
-                    _("Missing evidence: %(document)s.") % {"document": requirement}
-                    for requirement in missing
-                ),
-                missing=missing,
-            )
+            raise MissingEvidence(*evidence_messages, missing=missing)
         if missing and rank < Membership.rank_of(Membership.Role.SUPERVISOR):
             raise TransitionForbidden(_("Only a supervisor may let a case move on with evidence missing."))
         if not missing:

@@ -38,7 +38,7 @@ class DocType(models.TextChoices):
     INTERVIEW_RECORD = "interview_record", _("interview record")
     DEPARTMENT_OPINION = "department_opinion", _("department opinion")
     # Finding and decision
-    IDENTIFICATION = "identification", _("idle land identification")
+    IDENTIFICATION = "identification", _("identification of idle or low-efficiency land")
     DISCLOSURE = "disclosure", _("public disclosure")
     HEARING_NOTICE = "hearing_notice", _("hearing notice")
     HEARING_RECORD = "hearing_record", _("hearing record / waiver")

@@ -87,11 +87,13 @@ def report_monthly(request):
         chart=reports.chart(report),
         restatements=report.restatements(),
         by_category=[(reports.category_label(k), k, v) for k, v in report.by_category.items()],
-        by_method=[(reports.method_label(k), k, v) for k, v in report.by_method.items()],
+        by_method=[(reports.method_label(k), k or "none", v) for k, v in report.by_method.items()],
         by_park=[(code, park_ids.get(code, ""), v) for code, v in report.by_park.items()],
         category_label=reports.category_label(report.category) if report.category else "",
         definitions=reports.DEFINITIONS,
         query=request.GET.urlencode(),
+        scope_query=(f"&park={park.pk}" if park else "")
+        + (f"&category={report.category}" if report.category else ""),
         can_close=is_supervisor,
         closable=[
             row.figures.month

@@ -383,6 +383,7 @@ def case_detail(request, number: str):
             for t in transitions
         ],
         "next_step": next_step,
+        "next_step_offered": bool(next_step) and any(t.target == next_step.target for t in transitions),
         "next_step_label": Status(next_step.target).label if next_step else "",
         "checklist": checklist,
         "checklist_missing": sum(1 for _r, met in checklist if not met),
@@ -432,6 +433,14 @@ def case_create(request):
 def case_edit(request, number: str):
     case = case_or_404(request, number)
     require_role(request.user, case.parcel.park, Role.OFFICER)
+    if not case.is_open:
+        # A closed case's figures are reported; only a park administrator's reopening changes them.
+        messages.error(
+            request,
+            _("Case %(number)s is closed and cannot be edited; a park administrator can reopen it.")
+            % {"number": case.number},
+        )
+        return redirect(case.get_absolute_url())
     form = CaseForm(posted_data(request), instance=case, user=request.user)
     context = {
         "form": form,
