@@ -306,7 +306,7 @@ def parcel_create(request):
         request,
         form_class=ParcelForm,
         instance=None,
-        template="cases/parcel_form.html",
+        template="cases/simple_form.html",
         title=_("New parcel"),
         cancel_url=reverse("parcel-list"),
     )
@@ -319,7 +319,7 @@ def parcel_edit(request, pk: int):
         request,
         form_class=ParcelForm,
         instance=parcel,
-        template="cases/parcel_form.html",
+        template="cases/simple_form.html",
         title=_("Edit parcel %(code)s") % {"code": parcel.code},
         cancel_url=parcel.get_absolute_url(),
     )
@@ -331,7 +331,7 @@ def enterprise_create(request):
         request,
         form_class=EnterpriseForm,
         instance=None,
-        template="cases/enterprise_form.html",
+        template="cases/simple_form.html",
         title=_("New enterprise"),
         cancel_url=reverse("enterprise-list"),
     )
@@ -344,7 +344,7 @@ def enterprise_edit(request, pk: int):
         request,
         form_class=EnterpriseForm,
         instance=enterprise,
-        template="cases/enterprise_form.html",
+        template="cases/simple_form.html",
         title=_("Edit %(name)s") % {"name": enterprise.name},
         cancel_url=enterprise.get_absolute_url(),
     )
@@ -526,7 +526,7 @@ def event_create(request, number: str):
         request,
         number,
         form_class=EventForm,
-        template="cases/event_form.html",
+        template="cases/simple_form.html",
         title=_("Record an event"),
         success=_("The event was added to the timeline."),
     )
