@@ -68,7 +68,7 @@ LEFT_LEAD = _("The case has moved on from lead.")
 
 
 def _explain(message, **params) -> str:
-    """A translated message with its named placeholders filled, rendered in the language active when shown."""
+    """A translated message with its named values filled in, rendered in the language active when shown."""
     return lazy(lambda: str(message) % params, str)()
 
 

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def describe_undescribed(apps, schema_editor):
-    """Measures saved before these rules get a visible placeholder rather than an invented fact."""
+    """Measures saved before these rules get a visible "to be completed" mark, never an invented fact."""
     Measure = apps.get_model("cases", "RevitalisationMeasure")
     Measure.objects.filter(method="other", notes="").update(notes="（待补充 to be completed）")
     Measure.objects.filter(method="joint_development", project_name="").update(
