@@ -5,8 +5,8 @@ from decimal import Decimal
 from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases.models import m2_to_mu
 
@@ -59,9 +59,12 @@ def area(area_m2, *, block: bool = False):
     """12,345.00 m² with (18.52 亩) beside it."""
     if area_m2 is None or area_m2 == "":
         return "—"
-    template_ = (
-        '{} m²<br><span class="mu">{} {}</span>' if block else '{} m² <span class="mu">（{} {}）</span>'
-    )
+    if block:
+        template_ = '{} m²<br><span class="mu">{} {}</span>'
+    elif get_language().startswith("zh"):
+        template_ = '{} m² <span class="mu">（{} {}）</span>'
+    else:
+        template_ = '{} m² <span class="mu">({} {})</span>'
     return format_html(template_, num(area_m2), mu(area_m2), _("mu"))
 
 
