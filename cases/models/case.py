@@ -29,6 +29,7 @@ from .choices import (
     IDENTIFIED_STATUSES,
     METHODS_BY_CATEGORY,
     OPEN_STATUSES,
+    PRE_IDENTIFICATION_STATUSES,
     Category,
     DisposalMethod,
     IdleCause,
@@ -49,11 +50,10 @@ PERCENT = Decimal("0.1")
 
 
 def register_q(*, year: int, as_of: date) -> Q:
-    """In the register of `year` at `as_of`: identified by then, not withdrawn, not disposed earlier."""
-    return (
-        Q(identified_on__lte=as_of)
-        & ~Q(status=Status.WITHDRAWN)
-        & (Q(disposed_on__isnull=True) | Q(disposed_on__gte=date(year, 1, 1)))
+    """In the register of `year` at `as_of`: approved as identified (or further on) by then, and not
+    disposed before the year began. Only a supervisor's step into `identified` sets `identified_on`."""
+    return Q(status__in=IDENTIFIED_STATUSES, identified_on__lte=as_of) & (
+        Q(disposed_on__isnull=True) | Q(disposed_on__gte=date(year, 1, 1))
     )
 
 
@@ -467,6 +467,22 @@ class DisposalCase(models.Model):
                 ),
             ),
             models.CheckConstraint(
+                condition=~Q(status__in=PRE_IDENTIFICATION_STATUSES) | Q(identified_on__isnull=True),
+                name="%(app_label)s_%(class)s_identified_on_only_once_identified",
+                violation_error_message=_(
+                    "A case in lead or investigation has no identification date: "
+                    "only the supervisor's step into “identified” sets it."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=S.DISPOSED) | Q(disposed_on__isnull=True, disposed_area_m2__isnull=True),
+                name="%(app_label)s_%(class)s_disposal_figures_only_when_disposed",
+                violation_error_message=_(
+                    "Only a disposed case has a disposal date and disposed area: "
+                    "the supervisor's step into “disposed” sets them."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=~Q(status=S.DISPOSED)
                 | Q(disposed_on__isnull=False, disposed_area_m2__isnull=False),
                 name="%(app_label)s_%(class)s_disposed_has_date_and_area",
@@ -608,6 +624,11 @@ class DisposalCase(models.Model):
                 add("disposed_on", _("A disposed case needs its disposal date."))
             if self.disposed_area_m2 is None:
                 add("disposed_area_m2", _("A disposed case needs its disposed area."))
+        elif self.disposed_on or self.disposed_area_m2 is not None:
+            field = "disposed_on" if self.disposed_on else "disposed_area_m2"
+            add(field, _("Only a disposed case has a disposal date and disposed area."))
+        if self.status in PRE_IDENTIFICATION_STATUSES and self.identified_on:
+            add("identified_on", _("A case in lead or investigation has no identification date yet."))
         return errors
 
     @property
@@ -677,11 +698,17 @@ class DisposalCase(models.Model):
         reason: str = "",
         override_reason: str = "",
         on: date | None = None,
+        identified_on: date | None = None,
+        disposed_on: date | None = None,
+        disposed_area_m2: Decimal | None = None,
     ) -> CaseEvent:
-        """Move the case to `new_status` as `by`, after the table, role, date and evidence guards.
+        """Move the case to `new_status` as `by`, after the table, role, figure and evidence guards.
 
-        Saves the status, a timeline event and a history record in one transaction; raises a
-        TransitionError subclass with the user's message, changing nothing, when a guard fails.
+        The figures the disposal rate counts travel with their step and nowhere else: the step into
+        `identified` takes `identified_on` (default today), the step into `disposed` takes
+        `disposed_on` (default today) and `disposed_area_m2` (default the case area). Saves the
+        status, a timeline event and a history record in one transaction; raises a TransitionError
+        subclass with the user's messages, changing nothing, when a guard fails.
         """
         transition = next((t for t in self.transitions_from_here() if t.target == new_status), None)
         if transition is None:
@@ -696,9 +723,17 @@ class DisposalCase(models.Model):
                 % {"target": _status_label(new_status), "role": Membership.Role(transition.role).label}
             )
         reason, override_reason = reason.strip(), override_reason.strip()
+        figures = StepFigures.for_step(
+            self,
+            transition,
+            identified_on=identified_on,
+            disposed_on=disposed_on,
+            disposed_area_m2=disposed_area_m2,
+        )
+        problems = list(figures.problems)
         if transition.needs_reason and not reason:
-            raise GuardFailed(_("Give a reason for this step."))
-        missing_dates = self._missing_dates(new_status)
+            problems.insert(0, _("Give a reason for this step."))
+        problems += self._missing_dates(new_status)
         missing = (
             EvidenceRequirement.objects.missing_for(self, new_status) if transition.kind == "forward" else []
         )
@@ -706,8 +741,8 @@ class DisposalCase(models.Model):
             _("Missing evidence: %(document)s.") % {"document": requirement} for requirement in missing
         ]
         # Everything that stops the step is said at once, not one refusal at a time.
-        if missing_dates:
-            raise GuardFailed(*missing_dates, *([] if override_reason else evidence_messages))
+        if problems:
+            raise GuardFailed(*problems, *([] if override_reason else evidence_messages))
         if missing and not override_reason:
             raise MissingEvidence(*evidence_messages, missing=missing)
         if missing and rank < Membership.rank_of(Membership.Role.SUPERVISOR):
@@ -716,11 +751,9 @@ class DisposalCase(models.Model):
             override_reason = ""
 
         old_status = self.status
-        snapshot = {
-            f: getattr(self, f) for f in ("status", "status_before_close", "disposed_on", "disposed_area_m2")
-        }
+        snapshot = {field: getattr(self, field) for field in _TRANSITION_FIELDS}
         snapshot_version = self.version
-        self._apply_transition(transition)
+        self._apply_transition(transition, figures)
         try:
             self.full_clean()
         except ValidationError as error:
@@ -734,9 +767,9 @@ class DisposalCase(models.Model):
                 self.save_versioned(by=by)
                 event = self.events.create(
                     kind=CaseEvent.Kind.STATUS_CHANGE,
-                    occurred_on=on or timezone.localdate(),
+                    occurred_on=on or figures.step_date or timezone.localdate(),
                     title=_status_change_title(old_status, new_status),
-                    details=reason,
+                    details="\n".join(filter(None, [figures.summary(), reason])),
                     actor=by,
                     from_status=old_status,
                     to_status=new_status,
@@ -754,18 +787,14 @@ class DisposalCase(models.Model):
 
     def _missing_dates(self, new_status: str) -> list:
         messages = []
-        if new_status == S.IDENTIFIED and not self.identified_on:
-            messages.append(_("Enter the identification date before moving the case to “identified”."))
         if new_status == S.IMPLEMENTING:
             if not self.disposal_method:
                 messages.append(_("Choose the disposal method before implementation starts."))
             if not self.decision_on:
                 messages.append(_("Enter the decision date before implementation starts."))
-        if new_status == S.DISPOSED and not self.disposed_on:
-            messages.append(_("Enter the disposal date before closing the case as disposed."))
         return messages
 
-    def _apply_transition(self, transition: Transition) -> None:
+    def _apply_transition(self, transition: Transition, figures: "StepFigures") -> None:
         if transition.kind == "reopen":
             if self.status == S.DISPOSED:
                 # A disposal reversed: the old date would otherwise take the case out of the register.
@@ -774,9 +803,110 @@ class DisposalCase(models.Model):
             self.status_before_close = ""
         elif transition.target in CLOSED_STATUSES:
             self.status_before_close = self.status
-        if transition.target == S.DISPOSED and self.disposed_area_m2 is None:
-            self.disposed_area_m2 = self.case_area_m2
+        if transition.target in PRE_IDENTIFICATION_STATUSES and self.identified_on:
+            # Out of the register again: the identification (and any decision after it) is undone;
+            # the history keeps the old values.
+            self.identified_on = None
+            self.decision_on = None
+        if transition.target == S.IDENTIFIED and transition.kind == "forward":
+            self.identified_on = figures.identified_on
+        if transition.target == S.DISPOSED:
+            self.disposed_on = figures.disposed_on
+            self.disposed_area_m2 = figures.disposed_area_m2
         self.status = transition.target
+
+
+# The fields a transition may change, restored in memory when it fails.
+_TRANSITION_FIELDS = (
+    "status",
+    "status_before_close",
+    "identified_on",
+    "decision_on",
+    "disposed_on",
+    "disposed_area_m2",
+)
+
+
+@dataclass
+class StepFigures:
+    """The rate's figures a step carries (认定日期; 处置完成日期, 已处置面积) and what is wrong with them."""
+
+    identified_on: date | None = None
+    disposed_on: date | None = None
+    disposed_area_m2: Decimal | None = None
+    problems: tuple = ()
+
+    @property
+    def step_date(self) -> date | None:
+        return self.identified_on or self.disposed_on
+
+    def summary(self) -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            if self.identified_on:
+                return str(_("Identified on %(date)s.") % {"date": self.identified_on.isoformat()})
+            if self.disposed_on:
+                return str(
+                    _("Disposed on %(date)s, %(area)s m².")
+                    % {"date": self.disposed_on.isoformat(), "area": f"{self.disposed_area_m2:,}"}
+                )
+        return ""
+
+    @classmethod
+    def for_step(
+        cls,
+        case: "DisposalCase",
+        transition: Transition,
+        *,
+        identified_on: date | None,
+        disposed_on: date | None,
+        disposed_area_m2: Decimal | None,
+    ) -> "StepFigures":
+        today = timezone.localdate()
+        problems = []
+        takes_identification = transition.target == S.IDENTIFIED and transition.kind == "forward"
+        takes_disposal = transition.target == S.DISPOSED
+        if (identified_on and not takes_identification) or (
+            (disposed_on or disposed_area_m2 is not None) and not takes_disposal
+        ):
+            problems.append(
+                _("Only the step into “identified” or “disposed” takes the rate's dates and areas.")
+            )
+            return cls(problems=tuple(problems))
+        if takes_identification:
+            identified_on = identified_on or today
+            if identified_on > today:
+                problems.append(
+                    _("The identification date %(date)s is in the future.")
+                    % {"date": identified_on.isoformat()}
+                )
+            if case.opened_on and identified_on < case.opened_on:
+                problems.append(
+                    _("The identification date %(date)s is before the case was opened on %(opened)s.")
+                    % {"date": identified_on.isoformat(), "opened": case.opened_on.isoformat()}
+                )
+            return cls(identified_on=identified_on, problems=tuple(problems))
+        if takes_disposal:
+            disposed_on = disposed_on or today
+            area = case.case_area_m2 if disposed_area_m2 is None else disposed_area_m2
+            if disposed_on > today:
+                problems.append(
+                    _("The disposal date %(date)s is in the future.") % {"date": disposed_on.isoformat()}
+                )
+            if case.identified_on and disposed_on < case.identified_on:
+                problems.append(
+                    _("The disposal date %(date)s is before the case was identified on %(identified)s.")
+                    % {"date": disposed_on.isoformat(), "identified": case.identified_on.isoformat()}
+                )
+            if area is not None and not 0 < area <= case.case_area_m2:
+                problems.append(
+                    _(
+                        "The disposed area of %(area)s m² must be greater than 0 "
+                        "and at most the %(case)s m² under disposal."
+                    )
+                    % {"area": f"{area:,}", "case": f"{case.case_area_m2:,}"}
+                )
+            return cls(disposed_on=disposed_on, disposed_area_m2=area, problems=tuple(problems))
+        return cls()
 
 
 def _status_label(code: str) -> str:

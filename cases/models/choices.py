@@ -23,6 +23,8 @@ CLOSED_STATUSES = (Status.DISPOSED, Status.WITHDRAWN)
 OPEN_STATUSES = tuple(s for s in Status if s not in CLOSED_STATUSES)
 # Statuses a case can only be in once it has been identified (认定).
 IDENTIFIED_STATUSES = (Status.IDENTIFIED, Status.PLANNING, Status.IMPLEMENTING, Status.DISPOSED)
+# Statuses in which a case has no identification date yet.
+PRE_IDENTIFICATION_STATUSES = (Status.LEAD, Status.INVESTIGATING)
 # The steps whose entry is gated by evidence (EvidenceRequirement).
 GATED_STATUSES = (Status.IDENTIFIED, Status.IMPLEMENTING, Status.DISPOSED)
 
