@@ -1,7 +1,10 @@
 """The staff UI's forms: choices limited to the user's parks, every model rule shown beside its field."""
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +13,7 @@ from . import scoping
 from .models import (
     CaseEvent,
     DisposalCase,
+    DisposalTarget,
     DocType,
     Enterprise,
     LandParcel,
@@ -22,6 +26,7 @@ from .models import (
 from .models.evidence import CheckedUpload
 from .templatetags.parkland import person
 from .uploads import ALLOWED_EXTENSIONS, clean_file_name, kind_of, sha256_of
+from .validators import PastDateValidator, use_plausible_bounds
 
 Role = Membership.Role
 
@@ -60,6 +65,13 @@ class StyledForm:
                 field.widget = DateInput(attrs=widget.attrs)
             if isinstance(field, forms.DecimalField):
                 widget.attrs.setdefault("inputmode", "decimal")
+        # A ModelForm's fields check the model's plausible ranges, in the model's plain words.
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        if model is not None:
+            model_fields = {f.name: f for f in model._meta.concrete_fields}
+            for name, field in self.fields.items():
+                if name in model_fields:
+                    use_plausible_bounds(field, model_fields[name])
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -140,12 +152,9 @@ class CaseForm(StyledForm, forms.ModelForm):
             "case_area_m2",
             "officer",
             "opened_on",
-            "identified_on",
             "disposal_method",
             "decision_on",
             "target_on",
-            "disposed_on",
-            "disposed_area_m2",
             "low_willingness",
             "low_willingness_note",
             "evidence_difficulty",
@@ -252,7 +261,7 @@ class MeasureForm(StyledForm, forms.ModelForm):
 
 class MeasureStepForm(StyledForm, forms.Form):
     to = forms.ChoiceField(label=_("move to"))
-    on = forms.DateField(label=_("date"))
+    on = forms.DateField(label=_("date"), validators=[PastDateValidator(_("date"))])
     reason = forms.CharField(label=_("note or reason"), required=False, max_length=2000)
 
     def __init__(self, *args, steps, **kwargs) -> None:
@@ -298,20 +307,82 @@ class LeadForm(StyledForm, forms.ModelForm):
 
 
 class TransitionForm(StyledForm, forms.Form):
-    to = forms.ChoiceField(label=_("move to"))
+    """One step of the workflow, with the figures the step carries and nothing else.
+
+    The step into `identified` takes 认定日期, the step into `disposed` takes 处置完成日期 and
+    已处置面积; backward steps, withdrawals and reopenings take a reason. Built for one transition
+    (`transition`) it has only that step's fields; built with `targets` alone it only checks `to`.
+    """
+
+    to = forms.ChoiceField(label=_("move to"), widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     override_reason = forms.CharField(
-        label=_("reason for moving on with evidence missing"),
+        label=_("Evidence missing: to move on anyway, give the reason (recorded on the case)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    identified_on = forms.DateField(label=_("identification date"))
+    disposed_on = forms.DateField(label=_("disposal completed on"))
+    disposed_area_m2 = forms.DecimalField(
+        label=_("disposed area (m²)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
 
-    def __init__(self, *args, targets: list[tuple[str, str]], **kwargs) -> None:
+    REASON_LABELS = {
+        "back": _("Reason for going back"),
+        "withdraw": _("Reason for withdrawing"),
+        "reopen": _("Reason for reopening"),
+    }
+
+    def __init__(self, *args, targets, transition=None, case=None, offer_override=False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = targets
+        self.transition = transition
+        if transition is None:
+            return
+        # Several steps share the page: ids stay apart, names stay `to`, `reason`… as the URL expects.
+        self.auto_id = f"step-{transition.target}-%s"
+        today = timezone.localdate()
+        self.fields["to"].initial = transition.target
+        takes_identification = transition.target == "identified" and transition.kind == "forward"
+        takes_disposal = transition.target == "disposed"
+        keep = {"to"}
+        if transition.needs_reason:
+            keep.add("reason")
+            self.fields["reason"].required = True
+            self.fields["reason"].label = self.REASON_LABELS.get(transition.kind, _("reason"))
+        if offer_override:
+            keep.add("override_reason")
+        if takes_identification:
+            keep.add("identified_on")
+            self.fields["identified_on"].initial = today
+            self.fields["identified_on"].widget.attrs["max"] = today.isoformat()
+            if case is not None:
+                self.fields["identified_on"].widget.attrs["min"] = case.opened_on.isoformat()
+        if takes_disposal:
+            keep |= {"disposed_on", "disposed_area_m2"}
+            self.fields["disposed_on"].initial = today
+            self.fields["disposed_on"].widget.attrs["max"] = today.isoformat()
+            if case is not None:
+                self.fields["disposed_area_m2"].initial = case.case_area_m2
+                self.fields["disposed_area_m2"].validators.append(MaxValueValidator(case.case_area_m2))
+                self.fields["disposed_area_m2"].widget.attrs["max"] = str(case.case_area_m2)
+                self.fields["disposed_area_m2"].help_text = _("At most the %(area)s m² under disposal.") % {
+                    "area": case.case_area_m2
+                }
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+
+    def step_figures(self) -> dict:
+        """The figures to hand to `DisposalCase.transition_to`."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("identified_on", "disposed_on", "disposed_area_m2")
+            if self.cleaned_data.get(name) is not None
+        }
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -333,8 +404,12 @@ class EvidenceUploadForm(StyledForm, forms.Form):
     doc_type = forms.ChoiceField(label=_("document type"), choices=DocType.choices)
     title = forms.CharField(label=_("title"), max_length=200)
     issuing_authority = forms.CharField(label=_("issuing authority"), max_length=200, required=False)
-    document_date = forms.DateField(label=_("document date"), required=False)
-    obtained_on = forms.DateField(label=_("date obtained"), required=False)
+    document_date = forms.DateField(
+        label=_("document date"), required=False, validators=[PastDateValidator(_("document date"))]
+    )
+    obtained_on = forms.DateField(
+        label=_("date obtained"), required=False, validators=[PastDateValidator(_("date obtained"))]
+    )
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     files = MultipleFileField(label=_("files"), required=False)
 
@@ -400,10 +475,6 @@ class EvidenceUploadForm(StyledForm, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        today = timezone.localdate()
-        for field in ("document_date", "obtained_on"):
-            if cleaned.get(field) and cleaned[field] > today:
-                self.add_error(field, _("This date is in the future."))
         document_date, obtained_on = cleaned.get("document_date"), cleaned.get("obtained_on")
         if document_date and obtained_on and obtained_on < document_date:
             self.add_error("obtained_on", _("A document cannot be obtained before its own date."))
@@ -428,10 +499,13 @@ class WithdrawForm(StyledForm, forms.Form):
 
 
 class TargetForm(forms.Form):
-    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
-    rate_pct = forms.DecimalField(
-        label=_("target disposal rate (%)"), min_value=0, max_value=100, max_digits=4, decimal_places=1
-    )
+    year = forms.IntegerField(label=_("year"))
+    rate_pct = forms.DecimalField(label=_("target disposal rate (%)"), max_digits=4, decimal_places=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            use_plausible_bounds(field, DisposalTarget._meta.get_field(name))
 
 
 class LedgerUploadForm(StyledForm, forms.Form):

@@ -354,13 +354,19 @@ def enterprise_edit(request, pk: int):
 
 
 def case_detail(request, number: str):
-    case = case_or_404(request, number)
+    return _case_page(request, case_or_404(request, number))
+
+
+def _case_page(request, case, *, posted_form: TransitionForm | None = None, status: int = 200):
+    """The case page; `posted_form` is a refused step, shown again with what was typed and why."""
     user = request.user
     role = scoping.role_in(user, case.parcel.park)
     rank = Membership.rank_of(role)
+    is_supervisor = rank >= Membership.rank_of(Role.SUPERVISOR)
     transitions = case.transitions_for(user) if rank >= Membership.rank_of(Role.OFFICER) else []
     next_step = next((t for t in case.transitions_from_here() if t.kind == "forward"), None)
     checklist = next_step_checklist(case)
+    checklist_missing = sum(1 for _r, met in checklist if not met)
     events = list(
         case.events.select_related("actor", "evidence").order_by("-occurred_on", "-created_at", "-pk")
     )
@@ -369,24 +375,27 @@ def case_detail(request, number: str):
             "doc_type", "-uploaded_at"
         )
     )
+    steps = []
+    for t in transitions:
+        if posted_form is not None and posted_form.transition == t:
+            form = posted_form
+        else:
+            offer_override = (
+                is_supervisor and t.kind == "forward" and bool(checklist_missing) and t == next_step
+            )
+            form = _transition_form(case, t, offer_override=offer_override)
+        steps.append({"transition": t, "label": Status(t.target).label, "form": form})
     context = {
         "case": case,
         "role": role,
         "can_edit": rank >= Membership.rank_of(Role.OFFICER),
-        "is_supervisor": rank >= Membership.rank_of(Role.SUPERVISOR),
-        "transitions": [
-            {
-                "transition": t,
-                "label": Status(t.target).label,
-                "form": TransitionForm(targets=[(t.target, t.target)]),
-            }
-            for t in transitions
-        ],
+        "is_supervisor": is_supervisor,
+        "transitions": steps,
         "next_step": next_step,
         "next_step_offered": bool(next_step) and any(t.target == next_step.target for t in transitions),
         "next_step_label": Status(next_step.target).label if next_step else "",
         "checklist": checklist,
-        "checklist_missing": sum(1 for _r, met in checklist if not met),
+        "checklist_missing": checklist_missing,
         "events": events,
         "overrides": [e for e in events if e.override_reason],
         "deadlines": case_deadlines(case, events, today=timezone.localdate()),
@@ -397,7 +406,17 @@ def case_detail(request, number: str):
         "history": history_of(case),
         "flags": case.flags(),
     }
-    return render(request, "cases/case_detail.html", context)
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _transition_form(case, transition, data=None, *, offer_override: bool) -> TransitionForm:
+    return TransitionForm(
+        data,
+        targets=[(transition.target, Status(transition.target).label)],
+        transition=transition,
+        case=case,
+        offer_override=offer_override,
+    )
 
 
 def case_create(request):
@@ -468,15 +487,15 @@ def case_edit(request, number: str):
 
 @require_POST
 def case_transition(request, number: str):
+    """One step of the workflow; a refused step shows the case page again with what was typed."""
     case = case_or_404(request, number)
     user = request.user
     require_role(user, case.parcel.park, Role.OFFICER)
     with transaction.atomic():
         case = DisposalCase.objects.select_for_update().select_related("parcel__park").get(pk=case.pk)
-        targets = [(t.target, Status(t.target).label) for t in case.transitions_for(user)]
-        form = TransitionForm(request.POST, targets=targets)
-        if not form.is_valid():
-            requested = request.POST.get("to", "")
+        requested = request.POST.get("to", "")
+        transition = next((t for t in case.transitions_for(user) if t.target == requested), None)
+        if transition is None:
             label = Status(requested).label if requested in Status.values else requested
             messages.error(
                 request,
@@ -484,17 +503,30 @@ def case_transition(request, number: str):
                 % {"number": case.number, "target": label},
             )
             return redirect(case.get_absolute_url())
-        try:
-            case.transition_to(
-                form.cleaned_data["to"],
-                by=user,
-                reason=form.cleaned_data["reason"],
-                override_reason=form.cleaned_data["override_reason"],
-            )
-        except TransitionError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect(case.get_absolute_url())
+        form = _transition_form(case, transition, request.POST, offer_override=True)
+        if form.is_valid():
+            try:
+                case.transition_to(
+                    transition.target,
+                    by=user,
+                    reason=form.cleaned_data.get("reason", ""),
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                    **form.step_figures(),
+                )
+            except TransitionError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+    if not form.is_valid() or form.non_field_errors():
+        # The override box stays for a supervisor whose step was refused for missing evidence.
+        is_supervisor = scoping.has_role(user, case.parcel.park, Role.SUPERVISOR)
+        if not (is_supervisor and transition.kind == "forward"):
+            form.fields.pop("override_reason", None)
+        messages.error(
+            request,
+            _("Case %(number)s did not move to “%(target)s”: see the step below.")
+            % {"number": case.number, "target": Status(transition.target).label},
+        )
+        return _case_page(request, case, posted_form=form, status=422)
     messages.success(
         request,
         _("Case %(number)s moved to “%(status)s”.")
