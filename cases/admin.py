@@ -29,6 +29,8 @@ from .models import (
     ProjectLead,
     RevitalisationMeasure,
 )
+from .models.case import HAND_EDITED_FIELDS
+from .validators import use_plausible_bounds
 
 Role = Membership.Role
 
@@ -109,7 +111,18 @@ class ParkScopedMixin:
         choices = _scoped_choices(request.user, db_field.related_model, self.edit_role)
         if choices is not None:
             kwargs["queryset"] = choices
+        if db_field.related_model is Park and not request.user.is_superuser:
+            # An empty park means "all parks" (a target's benchmark): only a superuser may choose it.
+            kwargs["required"] = True
+            kwargs["empty_label"] = None
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The model's plausible ranges, in its plain words rather than "at most 14 digits".
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            use_plausible_bounds(field, db_field)
+        return field
 
     def history_view(self, request, object_id, extra_context=None):
         # Another park's object is as absent as one that never existed.
@@ -134,13 +147,18 @@ class ScopedInline(ParkScopedMixin, admin.TabularInline):
         return admin.TabularInline.get_queryset(self, request)
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return self._may_edit(request, obj)
+        return self._may_edit(request, obj) and not _is_closed_case(obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return self._may_edit(request, obj)
+        return self._may_edit(request, obj) and not _is_closed_case(obj)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return obj is None or ParkScopedMixin.has_view_permission(self, request, obj)
+
+
+def _is_closed_case(obj) -> bool:
+    # A closed case is read-only, rows hanging from it included, until it is reopened.
+    return isinstance(obj, DisposalCase) and not obj.is_open
 
 
 @admin.register(Park)
@@ -289,10 +307,16 @@ class LandParcelAdmin(ScopedAdmin):
 
 
 class CaseEventInline(ScopedInline):
+    """The events written by hand; status changes are the workflow's and show read-only beside them."""
+
     model = CaseEvent
     park_path = "case__parcel__park"
-    fields = ["occurred_on", "kind", "title", "due_on", "actor", "override_reason"]
-    readonly_fields = ["actor", "override_reason"]
+    fields = ["occurred_on", "kind", "title", "due_on", "actor"]
+    readonly_fields = ["actor"]
+    verbose_name_plural = _("events recorded by hand")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(kind=CaseEvent.Kind.STATUS_CHANGE)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -301,6 +325,31 @@ class CaseEventInline(ScopedInline):
         if kind_field is not None:
             kind_field.choices = [c for c in kind_field.choices if c[0] != CaseEvent.Kind.STATUS_CHANGE]
         return formset
+
+    def park_of(self, obj):
+        return obj.parcel.park if isinstance(obj, DisposalCase) else super().park_of(obj)
+
+
+class StatusChangeInline(ScopedInline):
+    """The workflow's steps on this case: a record, never edited here."""
+
+    model = CaseEvent
+    park_path = "case__parcel__park"
+    fields = ["occurred_on", "from_status", "to_status", "details", "override_reason", "actor"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+    verbose_name = _("status change")
+    verbose_name_plural = _("status changes (the workflow's record)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(kind=CaseEvent.Kind.STATUS_CHANGE)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     def park_of(self, obj):
         return obj.parcel.park if isinstance(obj, DisposalCase) else super().park_of(obj)
@@ -340,8 +389,51 @@ class MeasureInline(ScopedInline):
         return obj.parcel.park if isinstance(obj, DisposalCase) else super().park_of(obj)
 
 
+class DisposalCaseAdminForm(forms.ModelForm):
+    """The admin's case form: it states the version it was opened at, like the staff form."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta:
+        model = DisposalCase
+        # The status and the rate's figures are the workflow's, whatever the fieldsets say.
+        fields = HAND_EDITED_FIELDS
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_version"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None:
+            # The admin saves inside one transaction: the row stays locked until the save.
+            current = (
+                DisposalCase.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+            )
+            if list(current) != [expected]:
+                raise forms.ValidationError(
+                    _("Someone else saved case %(number)s meanwhile; reload it and make your change again.")
+                    % {"number": self.instance.number},
+                    code="stale",
+                )
+        return cleaned
+
+
 @admin.register(DisposalCase)
 class DisposalCaseAdmin(ScopedAdmin):
+    """Cases in the admin follow the staff pages' rules.
+
+    The status and the rate's figures (identification date, disposal date and area) change only
+    through the workflow on the case page; every save states its version; a closed case is
+    read-only here until a park administrator reopens it on the case page.
+    """
+
+    form = DisposalCaseAdminForm
     park_path = "parcel__park"
     list_display = [
         "number",
@@ -374,6 +466,9 @@ class DisposalCaseAdmin(ScopedAdmin):
     readonly_fields = [
         "number",
         "status",
+        "identified_on",
+        "disposed_on",
+        "disposed_area_m2",
         "case_area_mu",
         "version",
         "created_by",
@@ -381,7 +476,7 @@ class DisposalCaseAdmin(ScopedAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [CaseEventInline, EvidenceDocumentInline, MeasureInline]
+    inlines = [StatusChangeInline, CaseEventInline, EvidenceDocumentInline, MeasureInline]
     fieldsets = [
         (None, {"fields": ["number", "parcel", "category", "status", "idle_cause", "officer"]}),
         (_("Area"), {"fields": ["case_area_m2", "case_area_mu", "disposed_area_m2"]}),
@@ -411,20 +506,37 @@ class DisposalCaseAdmin(ScopedAdmin):
             },
         ),
         (_("Summary"), {"fields": ["summary"]}),
-        (_("Record"), {"fields": ["version", "created_by", "created_at", "updated_by", "updated_at"]}),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    "version",
+                    "expected_version",
+                    "created_by",
+                    "created_at",
+                    "updated_by",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and not obj.is_open:
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.display(description=_("area under disposal (mu)"))
     def case_area_mu(self, obj):
         return obj.case_area_mu
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
         if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+            obj.save_versioned(by=request.user, expected_version=form.cleaned_data["expected_version"])
+        else:
+            obj.created_by = obj.updated_by = request.user
+            obj._history_user = request.user
+            obj.save()
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

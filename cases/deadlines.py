@@ -8,7 +8,7 @@ on rows already loaded, except `deadlines_for`, which loads many cases in two qu
 import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -26,6 +26,7 @@ Kind = CaseEvent.Kind
 DEFAULT_PERIODS: dict[str, int] = {
     "investigation_start_days": 30,  # suspected idle land found → investigation starts
     "holder_reply_days": 30,  # investigation notice served → the holder replies
+    "hearing_request_working_days": 5,  # hearing notice (听证告知书) served → the holder asks for a hearing
     "compliance_days": 30,  # decision served → pay, or de-register and return the certificate
     "review_window_days": 60,  # decision served → administrative review may be applied for
     "lawsuit_window_months": 6,  # decision served → an administrative lawsuit may be filed
@@ -43,6 +44,7 @@ class Rule(NamedTuple):
 
 INVESTIGATION_START = Rule("investigation_start", _("investigation to start"))
 HOLDER_REPLY = Rule("holder_reply", _("holder's reply to the investigation notice"))
+HEARING_REQUEST = Rule("hearing_request", _("holder's request for a hearing"))
 COMPLIANCE = Rule("compliance", _("payment or return of the land certificate"))
 REVIEW_WINDOW = Rule("review_window", _("administrative review window"))
 LAWSUIT_WINDOW = Rule("lawsuit_window", _("administrative lawsuit window"))
@@ -53,6 +55,7 @@ RECORDED = Rule("recorded", _("recorded deadline"))
 RULES = (
     INVESTIGATION_START,
     HOLDER_REPLY,
+    HEARING_REQUEST,
     COMPLIANCE,
     REVIEW_WINDOW,
     LAWSUIT_WINDOW,
@@ -88,12 +91,93 @@ def periods() -> dict[str, int]:
     return result
 
 
+class OutOfCalendar(Exception):
+    """A clock would end beyond the calendar (after 9999-12-31): the deadline cannot be computed.
+
+    Raised by the date arithmetic below; `case_deadlines` turns it into a deadline that says so,
+    so no stored date, however implausible, makes a page fail.
+    """
+
+    def __init__(self, day: date) -> None:
+        super().__init__(day)
+        self.day = day
+
+    @property
+    def reason(self) -> str:
+        return _explain(
+            _("A deadline counted from %(date)s would fall beyond the calendar; check this date."),
+            date=self.day,
+        )
+
+
+def add_days(day: date, days: int) -> date:
+    """`days` calendar days after `day`; OutOfCalendar past 9999-12-31."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError as error:
+        raise OutOfCalendar(day) from error
+
+
 def add_months(day: date, months: int) -> date:
-    """The same day `months` calendar months later, or that month's last day if it is shorter."""
+    """The same day `months` calendar months later, or that month's last day if it is shorter;
+    OutOfCalendar past 9999-12-31."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if not MINYEAR <= year <= MAXYEAR:
+        raise OutOfCalendar(day)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class OutOfWorkingCalendar(Exception):
+    """The official working-day calendar does not cover a year a clock in working days runs through."""
+
+    def __init__(self, day: date, year: int) -> None:
+        super().__init__(day, year)
+        self.day = day
+        self.year = year
+
+    @property
+    def reason(self) -> str:
+        first, last = working_calendar_years()
+        return _explain(
+            _(
+                "The official calendar of working days and holidays covers %(first)s–%(last)s, not "
+                "%(year)s: this deadline in working days cannot be computed until the calendar is updated."
+            ),
+            first=first,
+            last=last,
+            year=self.year,
+        )
+
+
+def working_calendar_years() -> tuple[int, int]:
+    """The first and last year the installed calendar of Chinese working days knows."""
+    import chinese_calendar
+
+    years = sorted({day.year for day in chinese_calendar.holidays})
+    return years[0], years[-1]
+
+
+def add_working_days(day: date, days: int) -> date:
+    """The `days`-th Chinese working day after `day` (the day itself not counted).
+
+    Working days follow the State Council's yearly holiday arrangement (official holidays off,
+    make-up working days on), from the maintained `chinesecalendar` package; a year it does not
+    cover raises OutOfWorkingCalendar rather than guessing.
+    """
+    import chinese_calendar
+
+    counted, current = 0, day
+    while counted < days:
+        current = add_days(current, 1)
+        try:
+            working = chinese_calendar.is_workday(current)
+        except NotImplementedError as error:
+            raise OutOfWorkingCalendar(day, current.year) from error
+        if working:
+            counted += 1
+    return current
 
 
 @dataclass(frozen=True)
@@ -273,7 +357,7 @@ class _Timeline:
 def _investigation_start(tl: _Timeline) -> list[Deadline]:
     case = tl.case
     start = case.opened_on
-    due = start + timedelta(days=tl.clocks["investigation_start_days"])
+    due = add_days(start, tl.clocks["investigation_start_days"])
     if start > tl.today:
         reason = _explain(_("The case's opening date %(date)s is in the future."), date=start)
         return [tl.make(INVESTIGATION_START, start=start, cannot_compute=reason)]
@@ -309,7 +393,7 @@ def _holder_replies(tl: _Timeline) -> list[Deadline]:
         if problem:
             result.append(tl.make(HOLDER_REPLY, source=notice, start=served, cannot_compute=problem))
             continue
-        due = served + timedelta(days=tl.clocks["holder_reply_days"])
+        due = add_days(served, tl.clocks["holder_reply_days"])
         met_on, problem = tl.met_by(served, Kind.ENTERPRISE_REPLY)
         if tl.merged(notice, due) and notice.due_met_on and not problem:
             met_on = min(filter(None, (met_on, notice.due_met_on)))
@@ -317,6 +401,35 @@ def _holder_replies(tl: _Timeline) -> list[Deadline]:
             tl.make(HOLDER_REPLY, source=notice, start=served, due=due, met_on=met_on, cannot_compute=problem)
         )
     return result
+
+
+def _hearing_requests(tl: _Timeline) -> list[Deadline]:
+    """The holder's window to ask for a hearing: 5 working days after each hearing notice is served."""
+    result = []
+    for notice in tl.of(Kind.HEARING_NOTICE_SERVED):
+        served = notice.occurred_on
+        base = {"source": notice, "start": served, "window": True}
+        if problem := tl.source_problem(notice):
+            result.append(tl.make(HEARING_REQUEST, cannot_compute=problem, **base))
+            continue
+        try:
+            due = add_working_days(served, tl.clocks["hearing_request_working_days"])
+        except OutOfWorkingCalendar as error:
+            result.append(tl.make(HEARING_REQUEST, cannot_compute=error.reason, **base))
+            continue
+        held_on, problem = tl.met_by(served, Kind.HEARING)
+        hint = _("No hearing asked for by then: the decision may follow.")
+        result.append(
+            tl.make(HEARING_REQUEST, due=due, met_on=held_on, cannot_compute=problem, hint=hint, **base)
+        )
+    return result
+
+
+def _hearing_due(tl: _Timeline, notice: CaseEvent) -> date | None:
+    try:
+        return add_working_days(notice.occurred_on, tl.clocks["hearing_request_working_days"])
+    except OutOfWorkingCalendar:
+        return None
 
 
 def _decisions(tl: _Timeline) -> list[Deadline]:
@@ -333,7 +446,7 @@ def _decisions(tl: _Timeline) -> list[Deadline]:
             )
             continue
 
-        compliance_due = served + timedelta(days=clocks["compliance_days"])
+        compliance_due = add_days(served, clocks["compliance_days"])
         complied_on, complied_problem = tl.met_by(served, Kind.PAYMENT, Kind.LAND_RECOVERED)
         if tl.merged(decision, compliance_due) and decision.due_met_on and not complied_problem:
             complied_on = min(filter(None, (complied_on, decision.due_met_on)))
@@ -343,7 +456,7 @@ def _decisions(tl: _Timeline) -> list[Deadline]:
             )
         )
 
-        review_due = served + timedelta(days=clocks["review_window_days"])
+        review_due = add_days(served, clocks["review_window_days"])
         reviewed_on, problem = tl.met_by(served, Kind.REVIEW_FILED)
         result.append(
             tl.make(
@@ -382,10 +495,10 @@ def _enforcement(
     )
     if problem:
         return tl.make(ENFORCEMENT, cannot_compute=problem, **base)
-    earliest = remedies_end + timedelta(days=1)
+    earliest = add_days(remedies_end, 1)
     hint = ""
     if reminder is not None:
-        earliest = max(earliest, reminder.occurred_on + timedelta(days=tl.clocks["reminder_wait_days"]))
+        earliest = max(earliest, add_days(reminder.occurred_on, tl.clocks["reminder_wait_days"]))
     else:
         hint = _explain(
             _("No reminder to comply is recorded yet: serve one at least %(days)s days before applying."),
@@ -457,9 +570,9 @@ def _recorded(tl: _Timeline) -> list[Deadline]:
     for event in tl.events:
         if event.due_on is None:
             continue
-        if event.kind in statutory and tl.merged(
-            event, event.occurred_on + timedelta(days=statutory[event.kind])
-        ):
+        if event.kind in statutory and tl.merged(event, add_days(event.occurred_on, statutory[event.kind])):
+            continue
+        if event.kind == Kind.HEARING_NOTICE_SERVED and tl.merged(event, _hearing_due(tl, event)):
             continue
         base = {"source": event, "start": event.occurred_on}
         if problem := tl.future(event):
@@ -469,7 +582,34 @@ def _recorded(tl: _Timeline) -> list[Deadline]:
     return result
 
 
-_BUILDERS = (_investigation_start, _holder_replies, _decisions, _extension, _temporary_use, _recorded)
+_BUILDERS = (
+    _investigation_start,
+    _holder_replies,
+    _hearing_requests,
+    _decisions,
+    _extension,
+    _temporary_use,
+    _recorded,
+)
+# The rule under which a builder says it cannot compute, when a date runs it off the calendar.
+_RULE_OF_BUILDER = {
+    _investigation_start: INVESTIGATION_START,
+    _holder_replies: HOLDER_REPLY,
+    _hearing_requests: HEARING_REQUEST,
+    _decisions: COMPLIANCE,
+    _extension: EXTENSION,
+    _temporary_use: TEMPORARY_USE,
+    _recorded: RECORDED,
+}
+
+
+def _built(build, timeline: _Timeline) -> list[Deadline]:
+    """The deadlines of one builder, or one that cannot be computed when a date runs off the calendar."""
+    try:
+        return build(timeline)
+    except OutOfCalendar as error:
+        rule = _RULE_OF_BUILDER.get(build, RECORDED)
+        return [timeline.make(rule, start=error.day, cannot_compute=error.reason)]
 
 
 def case_deadlines(
@@ -477,7 +617,7 @@ def case_deadlines(
 ) -> list[Deadline]:
     """Every statutory and recorded deadline of `case`, from its events; a closed case has none running."""
     timeline = _Timeline(case, events, today, clocks or periods())
-    deadlines = [deadline for build in _BUILDERS for deadline in build(timeline)]
+    deadlines = [deadline for build in _BUILDERS for deadline in _built(build, timeline)]
     if not case.is_open:
         deadlines = [replace(d, closed=CASE_CLOSED) if d.is_pending else d for d in deadlines]
     return sorted(deadlines, key=display_order)

@@ -51,6 +51,30 @@ def _spreadsheet_text(value):
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
+def xlsx_cells(sheet, values: Iterable) -> list:
+    """Cells for one row of `sheet`: text stays text exactly as written, never a formula.
+
+    Every workbook Parkland writes builds its rows here, so a name or location that begins with
+    `=`, `+`, `-` or `@` is shown as written and never run. Numbers and dates stay numbers and dates.
+    """
+    from openpyxl.cell.cell import Cell
+
+    cells = []
+    for value in values:
+        cell = Cell(sheet, value=_spreadsheet_text(value))
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
+def append_xlsx_row(sheet, values: Iterable) -> list:
+    """Append one row of `xlsx_cells` and return its cells (for styling without rescanning the sheet)."""
+    cells = xlsx_cells(sheet, values)
+    sheet.append(cells)
+    return cells
+
+
 def csv_response(columns: list[Column], rows: Iterable, filename: str) -> HttpResponse:
     """UTF-8 with a BOM so that Excel reads the Chinese correctly."""
     buffer = io.StringIO()
@@ -72,15 +96,10 @@ def xlsx_response(columns: list[Column], rows: Iterable, filename: str, *, title
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([str(c.label) for c in columns])
-    for cell in sheet[1]:
+    for cell in append_xlsx_row(sheet, [str(c.label) for c in columns]):
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_spreadsheet_text(_plain(c.value(row))) for c in columns])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # Kept as text exactly as entered: never a formula, whatever it begins with.
-                cell.data_type = "s"
+        append_xlsx_row(sheet, [_plain(c.value(row)) for c in columns])
     sheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(

@@ -23,6 +23,7 @@ from .models import (
     ProjectLead,
     RevitalisationMeasure,
 )
+from .models.case import HAND_EDITED_FIELDS
 from .models.evidence import CheckedUpload
 from .templatetags.parkland import person
 from .uploads import ALLOWED_EXTENSIONS, clean_file_name, kind_of, sha256_of
@@ -145,27 +146,7 @@ class CaseForm(StyledForm, forms.ModelForm):
 
     class Meta:
         model = DisposalCase
-        fields = [
-            "parcel",
-            "category",
-            "idle_cause",
-            "case_area_m2",
-            "officer",
-            "opened_on",
-            "disposal_method",
-            "decision_on",
-            "target_on",
-            "low_willingness",
-            "low_willingness_note",
-            "evidence_difficulty",
-            "evidence_difficulty_note",
-            "litigation_risk",
-            "litigation_risk_note",
-            "funding_gap",
-            "funding_gap_note",
-            "litigation",
-            "summary",
-        ]
+        fields = HAND_EDITED_FIELDS
         widgets = {f"{flag.value}_note": forms.Textarea(attrs={"rows": 2}) for flag in ProblemFlag} | {
             "summary": forms.Textarea(attrs={"rows": 4})
         }

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import scoping
-from .exports import FORMULA_STARTS
+from .exports import FORMULA_STARTS, append_xlsx_row
 from .models import (
     OPEN_STATUSES,
     CaseNumberSequence,
@@ -354,12 +354,20 @@ def _xlsx_rows(data: bytes):
 
 
 def _xlsx_sheet_rows(workbook):
+    """The rows of the first sheet with a header row: a workbook may keep its ledger behind an empty sheet."""
     try:
-        sheet = workbook.worksheets[0]
+        sheet = next((sheet for sheet in workbook.worksheets if _has_header_row(sheet)), None)
+        if sheet is None:
+            return
         for number, row in enumerate(sheet.iter_rows(), start=1):
             yield number, [_xlsx_value(cell) for cell in row]
     finally:
         workbook.close()
+
+
+def _has_header_row(sheet) -> bool:
+    first = next(sheet.iter_rows(max_row=1), ())
+    return any(_present(_xlsx_value(cell)) for cell in first)
 
 
 def _xlsx_value(cell):
@@ -686,7 +694,12 @@ def import_ledger(
         report.errors.append(error.message)
         return report
     if not table.rows:
-        report.errors.append(gettext("The file has a header row but no rows of cases."))
+        report.errors.append(
+            gettext(
+                "The file has a header row but no rows of cases: fill in one row per case under the "
+                "header (the template's example stands on the sheet “Columns” and is not imported)."
+            )
+        )
         return report
     planner = _Planner(columns=columns, headers=table.headers, user=user, default_park=park)
     if dry_run:
@@ -989,6 +1002,11 @@ class _Planner:
             if column.required and values[column.key] in (None, ""):
                 problem(column.key, _("Required: this cell cannot be empty."))
 
+        if EXAMPLE_MARK in str(values.get("notes") or ""):
+            problem(
+                "notes",
+                _("This is the template's example row, not a case: delete the row before importing."),
+            )
         park = self.row_park(values, problem)
         result.park = park.code if park else values.get("park", "")
         result.parcel = values.get("parcel_code", "")
@@ -1161,6 +1179,13 @@ class _Planner:
                         "case_number",
                         _("Case number %(number)s is in park %(park)s's series, not in %(own)s's.")
                         % {"number": number, "park": parsed[0], "own": park.code},
+                    )
+                    return
+                if parsed and parsed[0] != park.code:
+                    problem(
+                        "case_number",
+                        _("Case number %(number)s does not begin with the park's code %(own)s.")
+                        % {"number": number, "own": park.code},
                     )
                     return
                 if len(number) > DisposalCase._meta.get_field("number").max_length:
@@ -1517,8 +1542,18 @@ def _model_errors(obj: models.Model, *, only: set[str]) -> dict[str, list[str]]:
     try:
         obj.clean_fields(exclude=exclude)
     except ValidationError as error:
-        return {name: list(messages) for name, messages in error.message_dict.items()}
+        return {name: _plain_messages(errors) for name, errors in error.error_dict.items()}
     return {}
+
+
+# Django's own limits (digits, minimum, maximum), which a plausible range always says better.
+_GENERIC_LIMITS = {"max_digits", "max_whole_digits", "min_value", "max_value"}
+
+
+def _plain_messages(errors: list[ValidationError]) -> list[str]:
+    if any(error.code == "implausible" for error in errors):
+        errors = [error for error in errors if error.code not in _GENERIC_LIMITS]
+    return [message for error in errors for message in error.messages]
 
 
 def _as_message_dict(errors: dict) -> dict[str, list[str]]:
@@ -1549,16 +1584,10 @@ def _workbook():
     return Workbook()
 
 
-def _text_cell(cell) -> None:
-    if isinstance(cell.value, str):
-        cell.data_type = "s"  # kept as text exactly as written: never a formula
-
-
 def _header_row(sheet, labels: list[str], widths: list[int] | None = None) -> None:
     from openpyxl.styles import Font, PatternFill
 
-    sheet.append(labels)
-    for index, cell in enumerate(sheet[1]):
+    for index, cell in enumerate(append_xlsx_row(sheet, labels)):
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8EEF4")
         width = widths[index] if widths else max(10, len(labels[index]) * 2 + 2)
@@ -1567,9 +1596,8 @@ def _header_row(sheet, labels: list[str], widths: list[int] | None = None) -> No
 
 
 def _ledger_row(sheet, values: list) -> None:
-    sheet.append([None if value == "" else value for value in values])
-    for column, cell in zip(LEDGER_COLUMNS, sheet[sheet.max_row], strict=True):
-        _text_cell(cell)
+    cells = append_xlsx_row(sheet, [None if value == "" else value for value in values])
+    for column, cell in zip(LEDGER_COLUMNS, cells, strict=True):
         if column.kind == DATE and cell.value:
             cell.number_format = "yyyy-mm-dd"
         elif column.kind == DECIMAL and cell.value is not None:
@@ -1616,18 +1644,23 @@ EXAMPLE_ROW = {
     "evidence_difficulty": "否",
     "litigation_risk": "否",
     "funding_gap": "否",
-    "notes": "示例行，导入前请删除 Example row: delete it before importing",
+    "notes": "示例 example",
 }
+
+# What marked the example row of earlier templates; such a row is refused, never imported.
+EXAMPLE_MARK = "示例行"
 
 
 def template_xlsx(*, park_code: str = "") -> bytes:
-    """The header row, one example row, and a sheet explaining each column and its allowed values."""
+    """The header row to fill in, and a sheet explaining each column with its allowed values and an example.
+
+    The example stands only on the explanation sheet, so the template as downloaded imports nothing.
+    """
     workbook = _workbook()
     sheet = workbook.active
     sheet.title = "台账"
     _header_row(sheet, [column.chinese for column in LEDGER_COLUMNS])
     example = {**EXAMPLE_ROW, "park": park_code or EXAMPLE_ROW["park"]}
-    _ledger_row(sheet, [example[column.key] for column in LEDGER_COLUMNS])
 
     notes = workbook.create_sheet(gettext("Columns"))
     _header_row(
@@ -1638,21 +1671,24 @@ def template_xlsx(*, park_code: str = "") -> bytes:
             gettext("required"),
             gettext("meaning"),
             gettext("allowed values"),
+            gettext("example"),
         ],
-        widths=[20, 22, 8, 60, 70],
+        widths=[20, 22, 8, 60, 70, 36],
     )
     for column in LEDGER_COLUMNS:
-        notes.append(
+        cells = append_xlsx_row(
+            notes,
             [
                 column.chinese,
                 column.key,
                 gettext("yes") if column.required else "",
                 str(column.help),
                 allowed_values(column),
-            ]
+                example[column.key],
+            ],
         )
-        for cell in notes[notes.max_row]:
-            _text_cell(cell)
+        if column.kind == DATE and example[column.key]:
+            cells[-1].number_format = "yyyy-mm-dd"
     from openpyxl.styles import Alignment
 
     for row in notes.iter_rows(min_row=2):
@@ -1660,8 +1696,7 @@ def template_xlsx(*, park_code: str = "") -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     notes.append([])
     for line in RULES:
-        notes.append([str(line)])
-        _text_cell(notes.cell(notes.max_row, 1))
+        append_xlsx_row(notes, [str(line)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -1675,6 +1710,7 @@ RULES = (
         "separators."
     ),
     _("XLSX, or CSV in UTF-8 or GB18030 (GBK). No formulas: paste values."),
+    _("The examples above are for reading only: the rows of cases go on the first sheet, under its header."),
 )
 
 
@@ -1718,11 +1754,10 @@ def report_xlsx(report: LedgerReport) -> bytes:
     for row in report.rows:
         lines = [(p.column, p.value, p.reason) for p in row.problems] or [("", "", "；".join(row.changes))]
         for column, value, reason in lines:
-            sheet.append(
-                [row.number, row.outcome_label, row.park, row.parcel, row.case_number, column, value, reason]
+            append_xlsx_row(
+                sheet,
+                [row.number, row.outcome_label, row.park, row.parcel, row.case_number, column, value, reason],
             )
-            for cell in sheet[sheet.max_row]:
-                _text_cell(cell)
     summary = workbook.create_sheet(gettext("Summary")[:31])
     for label, value in (
         (gettext("file"), report.file_name),
@@ -1736,9 +1771,7 @@ def report_xlsx(report: LedgerReport) -> bytes:
         (gettext("refused"), report.refused),
         *((gettext("refused file"), message) for message in report.errors),
     ):
-        summary.append([label, value])
-        for cell in summary[summary.max_row]:
-            _text_cell(cell)
+        append_xlsx_row(summary, [label, value])
     summary.column_dimensions["A"].width = 16
     summary.column_dimensions["B"].width = 90
     buffer = io.BytesIO()

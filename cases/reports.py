@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .exports import append_xlsx_row
 from .models import (
     Category,
     DisposalCase,
@@ -414,17 +415,15 @@ def to_xlsx(report: MonthlyReport) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(_("monthly report"))[:31]
-    sheet.append([report_title(report)])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([report_subtitle(report)])
-    sheet.append([str(label) for _key, label in MONTH_COLUMNS])
-    for cell in sheet[HEADER_ROW]:
+    append_xlsx_row(sheet, [report_title(report)])[0].font = Font(bold=True, size=14)
+    append_xlsx_row(sheet, [report_subtitle(report)])
+    for cell in append_xlsx_row(sheet, [str(label) for _key, label in MONTH_COLUMNS]):
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in report.months:
         values = row.as_dict()
-        sheet.append([_cell(values[key]) for key, _label in MONTH_COLUMNS])
-        for cell, (key, _label) in zip(sheet[sheet.max_row], MONTH_COLUMNS, strict=True):
+        cells = append_xlsx_row(sheet, [_cell(values[key]) for key, _label in MONTH_COLUMNS])
+        for cell, (key, _label) in zip(cells, MONTH_COLUMNS, strict=True):
             if key.endswith("_m2"):
                 cell.number_format = AREA_FORMAT
             elif key in {"rate_pct", "gap_pp"}:
@@ -434,17 +433,16 @@ def to_xlsx(report: MonthlyReport) -> bytes:
         sheet.column_dimensions[sheet.cell(HEADER_ROW, index).column_letter].width = width
 
     definitions = workbook.create_sheet(str(_("definitions"))[:31])
-    definitions.append([str(_("figure")), str(_("definition"))])
-    for cell in definitions[1]:
+    for cell in append_xlsx_row(definitions, [str(_("figure")), str(_("definition"))]):
         cell.font, cell.fill = bold, fill
     for term, text in DEFINITIONS:
-        definitions.append([str(term), str(text)])
+        append_xlsx_row(definitions, [str(term), str(text)])
     definitions.column_dimensions["A"].width = 22
     definitions.column_dimensions["B"].width = 110
 
     breakdown = workbook.create_sheet(str(_("breakdowns"))[:31])
-    breakdown.append([str(_("breakdown")), str(_("group")), *[str(label) for _k, label in BREAKDOWN_COLUMNS]])
-    for cell in breakdown[1]:
+    header = [str(_("breakdown")), str(_("group")), *[str(label) for _k, label in BREAKDOWN_COLUMNS]]
+    for cell in append_xlsx_row(breakdown, header):
         cell.font, cell.fill = bold, fill
     for title, groups, label in (
         (_("by category"), report.by_category, category_label),
@@ -452,17 +450,15 @@ def to_xlsx(report: MonthlyReport) -> bytes:
         (_("by park"), report.by_park, str),
     ):
         for key, figures in groups.items():
-            breakdown.append([str(title), label(key), *breakdown_values(figures)])
+            append_xlsx_row(breakdown, [str(title), label(key), *breakdown_values(figures)])
     breakdown.column_dimensions["A"].width = 14
     breakdown.column_dimensions["B"].width = 34
 
     disposed = workbook.create_sheet(str(_("disposed cases"))[:31])
-    disposed.append([str(label) for label in DISPOSED_COLUMNS])
-    for cell in disposed[1]:
+    for cell in append_xlsx_row(disposed, [str(label) for label in DISPOSED_COLUMNS]):
         cell.font, cell.fill = bold, fill
     for case in report.disposed_cases:
-        disposed.append(disposed_case_values(case))
-        disposed.cell(disposed.max_row, 6).number_format = AREA_FORMAT
+        append_xlsx_row(disposed, disposed_case_values(case))[5].number_format = AREA_FORMAT
     for letter, width in zip("ABCDEFGH", [16, 8, 12, 30, 36, 14, 12, 30], strict=True):
         disposed.column_dimensions[letter].width = width
     buffer = io.BytesIO()
@@ -599,13 +595,16 @@ DEFINITIONS = (
 
 def to_pdf(report: MonthlyReport, *, produced_by: str = "", base_url: str | None = None) -> bytes:
     """The printable report as an A4 PDF with the Chinese font embedded (WeasyPrint)."""
+    from django.contrib.staticfiles import finders
     from django.template.loader import render_to_string
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     html = render_to_string(
         "cases/report_print.html", print_context(report, produced_by=produced_by, pdf=True)
     )
-    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf()
+    # The printable page's stylesheet, read from disk rather than fetched from the site.
+    stylesheet = CSS(filename=finders.find("parkland/report-print.css"))
+    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet])
 
 
 def print_context(report: MonthlyReport, *, produced_by: str, pdf: bool = False) -> dict:

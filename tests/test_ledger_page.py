@@ -267,25 +267,75 @@ def test_a_waiting_file_older_than_a_day_is_swept(client, world):
 # The template -------------------------------------------------------------------------------------------
 
 
-def test_the_template_has_the_header_an_example_and_an_explanation_of_each_column(client, world):
+def test_the_template_has_the_header_and_explains_each_column_with_an_example(client, world):
     sign_in(client, world.admin, language="zh-hans")
     response = client.get("/import/template.xlsx")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     ledger, notes = workbook.worksheets
-    header, example = list(ledger.values)
-    assert list(header) == [column.chinese for column in LEDGER_COLUMNS]
-    assert example[0] == "HZ"
+    assert [list(row) for row in ledger.values] == [[column.chinese for column in LEDGER_COLUMNS]]
     lines = list(notes.values)
     explained = {line[0]: line for line in lines[1:] if line and line[0]}
     for column in LEDGER_COLUMNS:
         assert column.chinese in explained and explained[column.chinese][1] == column.key
     assert "已处置 / disposed / disposed" in explained["状态"][4]
     assert "协议有偿收回 / negotiated paid take-back / negotiated_recovery" in explained["处置方式"][4]
+    assert explained["园区代码"][5] == "HZ"
 
-    # Its example row is a valid ledger: a dry run would create it.
-    report = import_ledger(response.content, file_name="台账模板.xlsx", user=world.admin, dry_run=True)
+    # The examples, copied under the header as one row, make a valid ledger: a dry run would create it.
+    example = [explained[column.chinese][5] for column in LEDGER_COLUMNS]
+    rows = [[c.chinese for c in LEDGER_COLUMNS], example]
+    report = import_ledger(_sheet(rows), file_name="示例.xlsx", user=world.admin, dry_run=True)
     assert [row.outcome for row in report.rows] == ["created"], refused_lines(report)
+
+
+def _sheet(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_untouched_template_imports_nothing_and_says_why(client, world):
+    sign_in(client, world.admin, language="zh-hans")
+    template = client.get("/import/template.xlsx").content
+    before = counts()
+    report = import_ledger(template, file_name="台账模板.xlsx", user=world.admin, dry_run=False)
+    assert report.rows == [] and report.errors
+    assert "no rows of cases" in report.errors[0]
+    assert counts() == before
+
+    # On the page: the dry run of the untouched template creates nothing and names the reason.
+    page = upload(client, template, name="台账模板.xlsx")
+    assert page.status_code == 422
+    assert "文件有表头但没有案件行" in page.text
+    assert counts() == before
+
+
+def test_an_example_row_of_an_earlier_template_is_refused(world):
+    rows = [[c.chinese for c in LEDGER_COLUMNS], [None] * len(LEDGER_COLUMNS)]
+    example = {
+        "park": world.park.code,
+        "parcel_code": "HZ-EX1",
+        "location": "示例路1号",
+        "parcel_area_m2": 1000,
+        "category": "闲置",
+        "status": "线索",
+        "case_area_m2": 1000,
+        "opened_on": "2022-03-05",
+        "notes": "示例行，导入前请删除 Example row: delete it before importing",
+    }
+    for index, column in enumerate(LEDGER_COLUMNS):
+        rows[1][index] = example.get(column.key)
+    before = counts()
+    report = import_ledger(_sheet(rows), file_name="旧模板.xlsx", user=world.admin, dry_run=False)
+    assert [row.outcome for row in report.rows] == ["refused"]
+    assert any("the template's example row" in p.reason for p in report.rows[0].problems)
+    assert counts() == before
 
 
 # The ledger export and the round trip ---------------------------------------------------------------

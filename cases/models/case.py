@@ -16,12 +16,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..bounds import MAX_CASE_SEQUENCE
 from ..exceptions import (
     GuardFailed,
     MissingEvidence,
     StaleVersion,
     TransitionForbidden,
     TransitionNotAllowed,
+)
+from ..validators import (
+    PastDateValidator,
+    PlannedDateValidator,
+    PlausibleNumberValidator,
+    case_number_parts,
+    validate_case_number,
 )
 from .base import AREA, CENT, choice_constraint, m2_to_mu
 from .choices import (
@@ -286,13 +294,16 @@ class CaseNumberSequence(models.Model):
 
 
 def parse_case_number(number: str) -> tuple[str, int, int] | None:
-    """(park code, year, sequence) of a well-formed case number such as XQ-2023-007, else None."""
-    parts = number.rsplit("-", 2)
-    if len(parts) != 3 or not parts[1].isdecimal() or not parts[2].isdecimal() or len(parts[2]) < 3:
+    """(park code, year, sequence) of a well-formed case number such as XQ-2023-007, else None.
+
+    Well-formed: `{park}-{year}-{seq:03d}` with a sequence from 1 to MAX_CASE_SEQUENCE, so a number
+    brought in from a ledger never overflows the sequence it is noted in (`validate_case_number`
+    says what is wrong with one that is not).
+    """
+    parts = case_number_parts(number)
+    if parts is None or parts[2] > MAX_CASE_SEQUENCE:
         return None
-    if not (parts[1].isascii() and parts[2].isascii()):
-        return None
-    return parts[0], int(parts[1]), int(parts[2])
+    return parts
 
 
 # The workflow (DESIGN.md §3) ------------------------------------------------------------------
@@ -330,7 +341,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 
 class DisposalCase(models.Model):
-    number = models.CharField(_("case number"), max_length=30, unique=True, editable=False)
+    number = models.CharField(
+        _("case number"), max_length=30, unique=True, editable=False, validators=[validate_case_number]
+    )
     parcel = models.ForeignKey(
         LandParcel, on_delete=models.PROTECT, related_name="cases", verbose_name=_("parcel")
     )
@@ -350,21 +363,34 @@ class DisposalCase(models.Model):
     case_area_m2 = models.DecimalField(
         _("area under disposal (m²)"),
         **AREA,
+        validators=[PlausibleNumberValidator(_("area under disposal (m²)"), "area")],
         help_text=_("Greater than 0 and at most the parcel's area."),
     )
-    opened_on = models.DateField(_("opened on"))
-    identified_on = models.DateField(_("identified on"), null=True, blank=True)
+    opened_on = models.DateField(_("opened on"), validators=[PastDateValidator(_("opened on"))])
+    identified_on = models.DateField(
+        _("identified on"), null=True, blank=True, validators=[PastDateValidator(_("identified on"))]
+    )
     disposal_method = models.CharField(
         _("disposal method"), max_length=30, choices=DisposalMethod.choices, blank=True
     )
-    decision_on = models.DateField(_("decision date"), null=True, blank=True)
-    target_on = models.DateField(_("planned completion date"), null=True, blank=True)
-    disposed_on = models.DateField(_("disposed on"), null=True, blank=True)
+    decision_on = models.DateField(
+        _("decision date"), null=True, blank=True, validators=[PastDateValidator(_("decision date"))]
+    )
+    target_on = models.DateField(
+        _("planned completion date"),
+        null=True,
+        blank=True,
+        validators=[PlannedDateValidator(_("planned completion date"))],
+    )
+    disposed_on = models.DateField(
+        _("disposed on"), null=True, blank=True, validators=[PastDateValidator(_("disposed on"))]
+    )
     disposed_area_m2 = models.DecimalField(
         _("disposed area (m²)"),
         **AREA,
         null=True,
         blank=True,
+        validators=[PlausibleNumberValidator(_("disposed area (m²)"), "area")],
         help_text=_("Defaults to the area under disposal."),
     )
     officer = models.ForeignKey(
@@ -815,6 +841,26 @@ class DisposalCase(models.Model):
             self.disposed_area_m2 = figures.disposed_area_m2
         self.status = transition.target
 
+
+# The figures the disposal rate counts: written only by the workflow's steps, a ledger import or a
+# park administrator's reopening, never by a form (DESIGN.md §3).
+RATE_FIELDS = ("identified_on", "disposed_on", "disposed_area_m2")
+
+# What the staff case form and the admin may change by hand.
+HAND_EDITED_FIELDS = (
+    "parcel",
+    "category",
+    "idle_cause",
+    "case_area_m2",
+    "officer",
+    "opened_on",
+    "disposal_method",
+    "decision_on",
+    "target_on",
+    *(name for flag in ProblemFlag for name in (flag.value, f"{flag.value}_note")),
+    "litigation",
+    "summary",
+)
 
 # The fields a transition may change, restored in memory when it fails.
 _TRANSITION_FIELDS = (
