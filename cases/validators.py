@@ -1,11 +1,17 @@
-"""Validators for the national codes a land office records (domain.md §7)."""
+"""Validators for the national codes a land office records (domain.md §7), for case numbers, and for
+the plausible range of every date, area, amount, rate and term (the bounds are in `cases.bounds`)."""
 
 import re
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import DecimalValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.deconstruct import deconstructible
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from . import bounds
 
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$"
@@ -78,3 +84,183 @@ validate_park_code = RegexValidator(
     _("Enter 2 to 10 capital letters or digits, beginning with a letter (e.g. XQ)."),
     code="invalid_park_code",
 )
+
+
+# Case numbers ---------------------------------------------------------------------------------
+
+# {park}-{year}-{seq:03d}: the park code, four digits of the year, and the sequence as three digits
+# (001 to 999) or, past 999, as four without a leading zero.
+CASE_NUMBER_PATTERN = r"^([A-Z][A-Z0-9]{1,9})-([0-9]{4})-([0-9]{3}|[1-9][0-9]{3})\Z"
+
+
+def case_number_parts(number: str) -> tuple[str, int, int] | None:
+    """(park code, year, sequence) of a number of the right shape with a sequence from 1, else None."""
+    match = re.fullmatch(CASE_NUMBER_PATTERN, number or "")
+    if match is None or int(match[3]) < 1:
+        return None
+    return match[1], int(match[2]), int(match[3])
+
+
+@deconstructible
+class CaseNumberValidator:
+    """A case number as Parkland gives them: {park}-{year}-{seq:03d}, a plausible year, a bounded sequence."""
+
+    code = "invalid_case_number"
+
+    def __call__(self, value: str) -> None:
+        parts = case_number_parts(value)
+        earliest, latest = bounds.earliest_date().year, bounds.today().year
+        if parts is None or not earliest <= parts[1] <= latest or parts[2] > bounds.MAX_CASE_SEQUENCE:
+            raise ValidationError(
+                _(
+                    "Case number %(value)s is not of the form park-year-sequence such as XQ-2022-007: "
+                    "the park's code, a year from %(earliest)s to %(latest)s and a sequence from 001 to "
+                    "%(max)s."
+                ),
+                code=self.code,
+                params={
+                    "value": value,
+                    "earliest": earliest,
+                    "latest": latest,
+                    "max": bounds.MAX_CASE_SEQUENCE,
+                },
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CaseNumberValidator)
+
+
+validate_case_number = CaseNumberValidator()
+
+
+# Plausible values -----------------------------------------------------------------------------
+
+
+class _Labelled:
+    """A bound on one field, whose label the message names (“登记日期 9999-12-31 不在允许范围内…”)."""
+
+    code = "implausible"
+
+    def __init__(self, label) -> None:
+        self.label = label
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def field(self):
+        return capfirst(self.label)
+
+
+@deconstructible
+class PastDateValidator(_Labelled):
+    """The date of something that has happened: not before 1949-10-01, not after today (Asia/Shanghai)."""
+
+    def __call__(self, value: date) -> None:
+        earliest, today = bounds.earliest_date(), bounds.today()
+        if isinstance(value, date) and not earliest <= value <= today:
+            raise ValidationError(
+                _("%(field)s %(value)s is outside the allowed range (%(earliest)s to today, %(today)s)."),
+                code=self.code,
+                params={
+                    "field": self.field(),
+                    "value": value.isoformat(),
+                    "earliest": earliest.isoformat(),
+                    "today": today.isoformat(),
+                },
+            )
+
+
+@deconstructible
+class PlannedDateValidator(_Labelled):
+    """A date planned or agreed: not before 1949-10-01, at most the allowed number of years ahead."""
+
+    def __call__(self, value: date) -> None:
+        earliest, latest = bounds.earliest_date(), bounds.latest_planned_date()
+        if isinstance(value, date) and not earliest <= value <= latest:
+            raise ValidationError(
+                _(
+                    "%(field)s %(value)s is outside the allowed range (%(earliest)s to %(latest)s, "
+                    "at most %(years)s years from today)."
+                ),
+                code=self.code,
+                params={
+                    "field": self.field(),
+                    "value": value.isoformat(),
+                    "earliest": earliest.isoformat(),
+                    "latest": latest.isoformat(),
+                    "years": bounds.setting("PARKLAND_PLANNED_YEARS_AHEAD"),
+                },
+            )
+
+
+def shown_number(value) -> str:
+    """A number as the messages show it: as given, thousands separated, never in exponent form."""
+    return f"{Decimal(value):,f}"
+
+
+@deconstructible
+class PlausibleNumberValidator(_Labelled):
+    """A figure within the plausible range of its kind (an area, an amount, a rate, a term …)."""
+
+    def __init__(self, label, kind: str) -> None:
+        if kind not in bounds.number_kinds():
+            raise ValueError(f"Unknown kind of figure {kind!r}; known: {', '.join(bounds.number_kinds())}.")
+        super().__init__(label)
+        self.kind = kind
+
+    def __call__(self, value) -> None:
+        if value is None or isinstance(value, bool):
+            return
+        limits = bounds.number_range(self.kind)
+        number = Decimal(value)
+        if not number.is_finite() or not limits.low <= number <= limits.high:
+            raise ValidationError(
+                limits.message,
+                code=self.code,
+                params={
+                    "field": self.field(),
+                    "value": shown_number(value),
+                    "low": shown_number(limits.low),
+                    "high": shown_number(limits.high),
+                },
+            )
+
+
+class DecimalPlacesValidator(_Labelled):
+    """No more decimal places than the field keeps, said plainly."""
+
+    def __init__(self, label, places: int) -> None:
+        super().__init__(label)
+        self.places = places
+
+    def __call__(self, value) -> None:
+        if isinstance(value, Decimal) and value.is_finite() and -value.as_tuple().exponent > self.places:
+            raise ValidationError(
+                _("%(field)s %(value)s has more than %(places)s decimal places."),
+                code="max_decimal_places",
+                params={"field": self.field(), "value": shown_number(value), "places": self.places},
+            )
+
+
+def plausible_validators(model_field) -> list:
+    """The plausibility validators of a model field."""
+    kinds = (PastDateValidator, PlannedDateValidator, PlausibleNumberValidator)
+    return [validator for validator in model_field.validators if isinstance(validator, kinds)]
+
+
+def use_plausible_bounds(form_field, model_field) -> None:
+    """Check a form field against its model field's plausible range, in place of Django's generic limits.
+
+    A form then says “面积（平方米） 999,999,999,999,999 不在允许范围内（0.01 至 10,000,000 平方米）”
+    rather than “确认总共不超过 14 个数字”: the range lies well within the digits the column holds,
+    so the digit count and the minimum and maximum checks have nothing left to add.
+    """
+    checks = plausible_validators(model_field)
+    if not checks:
+        return
+    generic = (DecimalValidator, MinValueValidator, MaxValueValidator)
+    kept = [validator for validator in form_field.validators if not isinstance(validator, generic)]
+    places = getattr(model_field, "decimal_places", None)
+    if places is not None:
+        kept.append(DecimalPlacesValidator(model_field.verbose_name, places))
+    form_field.validators = [*checks, *kept]

@@ -407,11 +407,15 @@ BAD_ROWS = [
         {"parcel_area_m2": "0", "case_area_m2": "0"},
         "宗地面积(平方米)",
         "0",
-        "greater than or equal to 0.01",
+        "Area (m²) 0 is outside the allowed range (0.01 to 10,000,000 m²).",
         id="parcel area of 0",
     ),
     pytest.param(
-        {"case_area_m2": "0"}, "处置面积(平方米)", "0", "must be greater than 0 m²", id="case area of 0"
+        {"case_area_m2": "0"},
+        "处置面积(平方米)",
+        "0",
+        "Area under disposal (m²) 0 is outside the allowed range (0.01 to 10,000,000 m²).",
+        id="case area of 0",
     ),
     pytest.param(
         {
@@ -852,7 +856,10 @@ def test_the_command_fails_with_one_line_and_lists_every_refused_row(world, tmp_
     with pytest.raises(CommandError) as error:
         call_command("import_ledger", str(path), "--report", str(report_path), stdout=out)
     assert str(error.value) == "2 rows refused; nothing was imported."
-    assert "row 2, 处置面积(平方米) “0”: The area under disposal must be greater than 0 m²." in out.getvalue()
+    assert (
+        "row 2, 处置面积(平方米) “0”: Area under disposal (m²) 0 is outside the allowed range "
+        "(0.01 to 10,000,000 m²)." in out.getvalue()
+    )
     assert "row 4, 登记日期 “2022-02-30”: There is no such day in the calendar." in out.getvalue()
     assert counts() == before
     lines = list(load_workbook(report_path).active.values)[1:]

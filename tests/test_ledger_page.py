@@ -164,7 +164,7 @@ def test_refused_rows_are_highlighted_with_column_and_reason_and_cannot_be_impor
     page = client.get("/import/")
     assert page.status_code == 200 and not page.context["can_confirm"]
     assert page.text.count('class="table-danger"') == 2
-    assert "The area under disposal must be greater than 0 m²." in page.text
+    assert "Area under disposal (m²) 0 is outside the allowed range (0.01 to 10,000,000 m²)." in page.text
     assert "There is no such day in the calendar." in page.text
     assert "2 rows are refused, so nothing can be imported." in page.text
     only = client.get("/import/?only=refused")

@@ -166,7 +166,7 @@ RULES = [
         Method.JOINT_DEVELOPMENT,
         lambda land: {"partner_share_pct": Decimal("100.01"), "holder_share_pct": None},
         "partner_share_pct",
-        "Ensure this value is less than or equal to 100.",
+        "Partner's share (%) 100.01 is outside the allowed range (0% to 100%).",
         "shares_within_whole",
     ),
     (
@@ -174,7 +174,7 @@ RULES = [
         Method.JOINT_DEVELOPMENT,
         lambda land: {"holder_share_pct": Decimal("-0.01")},
         "holder_share_pct",
-        "Ensure this value is greater than or equal to 0.",
+        "Land user's share (%) -0.01 is outside the allowed range (0% to 100%).",
         "shares_within_whole",
     ),
     (
@@ -182,7 +182,7 @@ RULES = [
         Method.LOAN,
         lambda land: {"amount_wan": Decimal("-0.01")},
         "amount_wan",
-        "Ensure this value is greater than or equal to 0.",
+        "Amount (10k yuan) -0.01 is outside the allowed range (0 to 10,000,000, in 10k yuan).",
         "figures_valid",
     ),
     (
@@ -190,7 +190,8 @@ RULES = [
         Method.LOAN,
         lambda land: {"interest_rate_pct": Decimal("-0.01")},
         "interest_rate_pct",
-        "Ensure this value is greater than or equal to 0.",
+        "Interest rate (% a year) -0.01 is outside the allowed range (0% to 24% a year; "
+        "24% is the highest lending rate the courts have protected).",
         "figures_valid",
     ),
     (
@@ -198,7 +199,7 @@ RULES = [
         Method.LOAN,
         lambda land: {"interest_subsidy_wan": Decimal("-1.00")},
         "interest_subsidy_wan",
-        "Ensure this value is greater than or equal to 0.",
+        "Interest subsidy (10k yuan) -1.00 is outside the allowed range (0 to 10,000,000, in 10k yuan).",
         "figures_valid",
     ),
     (
@@ -206,7 +207,7 @@ RULES = [
         Method.LOAN,
         lambda land: {"term_months": 0},
         "term_months",
-        "Ensure this value is greater than or equal to 1.",
+        "Term (months) 0 is outside the allowed range (1 to 600 months).",
         "figures_valid",
     ),
     (
@@ -378,7 +379,13 @@ NOT_ON_THE_FORM = {
 }
 FORM_RULES = [rule[:5] for rule in RULES if rule[0] not in NOT_ON_THE_FORM]
 NOT_A_CHOICE = "Select a valid choice. That choice is not one of the available choices."
-FORM_MESSAGES = {"collateral parcel of another park": NOT_A_CHOICE, "partner of another park": NOT_A_CHOICE}
+FORM_MESSAGES = {
+    "collateral parcel of another park": NOT_A_CHOICE,
+    "partner of another park": NOT_A_CHOICE,
+    # The form checks the plausible range first; the model's own rule is not reached.
+    "equity share over 100": "Share acquired (%) 100.01 is outside the allowed range (0% to 100%).",
+    "equity share below 0": "Share acquired (%) -0.01 is outside the allowed range (0% to 100%).",
+}
 
 
 @pytest.mark.parametrize(

@@ -88,12 +88,12 @@ MEASURE_FORM_FIELDS = ["method", "partner", "amount_wan", "started_on", "notes"]
         ({"code": "Z" * 300}, "code", "Ensure this value has at most 40 characters (it has 300)."),
         ({"location": LONG}, "location", "Ensure this value has at most 200 characters (it has 300)."),
         ({"contract_number": LONG}, "contract_number", "at most 60 characters"),
-        ({"area_m2": "-5"}, "area_m2", "Ensure this value is greater than or equal to 0.01."),
-        ({"area_m2": "0"}, "area_m2", "Ensure this value is greater than or equal to 0.01."),
+        ({"area_m2": "-5"}, "area_m2", "Area (m²) -5 is outside the allowed range (0.01 to 10,000,000 m²)."),
+        ({"area_m2": "0"}, "area_m2", "Area (m²) 0 is outside the allowed range (0.01 to 10,000,000 m²)."),
         ({"area_m2": "abc"}, "area_m2", "Enter a number."),
         ({"area_m2": "NaN"}, "area_m2", "Enter a number."),
-        ({"area_m2": "1e30"}, "area_m2", "Ensure that there are no more than"),
-        ({"invested_wan": "-1"}, "invested_wan", "Ensure this value is greater than or equal to 0."),
+        ({"area_m2": "1e30"}, "area_m2", "Area (m²) 1,000,000,000,000,000,000,000,000,000,000 is outside"),
+        ({"invested_wan": "-1"}, "invested_wan", "(0 to 10,000,000, in 10k yuan)"),
         ({"actual_plot_ratio": "x"}, "actual_plot_ratio", "Enter a number."),
         ({"agreed_start_on": "2022-02-30"}, "agreed_start_on", "Enter a valid date."),
         (
@@ -257,10 +257,22 @@ def free_parcel(world):
         ({"category": ""}, "category", "This field is required."),
         ({"opened_on": ""}, "opened_on", "This field is required."),
         ({"case_area_m2": ""}, "case_area_m2", "This field is required."),
-        ({"case_area_m2": "-100"}, "case_area_m2", "The area under disposal must be greater than 0 m²."),
-        ({"case_area_m2": "0"}, "case_area_m2", "The area under disposal must be greater than 0 m²."),
+        (
+            {"case_area_m2": "-100"},
+            "case_area_m2",
+            "Area under disposal (m²) -100 is outside the allowed range (0.01 to 10,000,000 m²).",
+        ),
+        (
+            {"case_area_m2": "0"},
+            "case_area_m2",
+            "Area under disposal (m²) 0 is outside the allowed range (0.01 to 10,000,000 m²).",
+        ),
         ({"case_area_m2": "abc"}, "case_area_m2", "Enter a number."),
-        ({"case_area_m2": "1" * 20}, "case_area_m2", "Ensure that there are no more than"),
+        (
+            {"case_area_m2": "1" * 20},
+            "case_area_m2",
+            "11,111,111,111,111,111,111 is outside the allowed range (0.01 to 10,000,000 m²).",
+        ),
         ({"case_area_m2": "3000.01"}, "case_area_m2", "cannot exceed the parcel's area of 3000.00 m²"),
         ({"opened_on": "yesterday"}, "opened_on", "Enter a valid date."),
         ({"opened_on": "2023-02-30"}, "opened_on", "Enter a valid date."),
@@ -470,7 +482,7 @@ def test_a_version_the_case_never_had_is_refused_as_stale(client, world, officer
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"case_area_m2": "-1"}, "case_area_m2", "The area under disposal must be greater than 0 m²."),
+        ({"case_area_m2": "-1"}, "case_area_m2", "Area under disposal (m²) -1 is outside the allowed range"),
         ({"case_area_m2": "10000.01"}, "case_area_m2", "cannot exceed the parcel's area"),
         (
             {"identified_on": "2021-12-31"},
@@ -589,9 +601,9 @@ def test_html_in_every_event_text_field_is_shown_escaped(client, world, officer)
         ({"method": "barter"}, "method", "Select a valid choice."),
         ({"notes": "  "}, "notes", "Describe the measure."),
         ({"method": "loan"}, "partner", "Choose the partner (lender, acquirer or development partner)."),
-        ({"amount_wan": "-1"}, "amount_wan", "Ensure this value is greater than or equal to 0."),
+        ({"amount_wan": "-1"}, "amount_wan", "Amount (10k yuan) -1 is outside the allowed range"),
         ({"amount_wan": "lots"}, "amount_wan", "Enter a number."),
-        ({"amount_wan": "1" * 20}, "amount_wan", "Ensure that there are no more than"),
+        ({"amount_wan": "1" * 20}, "amount_wan", "(0 to 10,000,000, in 10k yuan)"),
         ({"started_on": "2022-02-30"}, "started_on", "Enter a valid date."),
         (
             {"method": "joint_development", "project_name": LONG},
@@ -612,13 +624,13 @@ def test_html_in_every_event_text_field_is_shown_escaped(client, world, officer)
         (
             {"method": "loan", "term_months": "0"},
             "term_months",
-            "Ensure this value is greater than or equal to 1.",
+            "Term (months) 0 is outside the allowed range (1 to 600 months).",
         ),
-        ({"method": "loan", "interest_rate_pct": "-3"}, "interest_rate_pct", "greater than or equal to 0"),
+        ({"method": "loan", "interest_rate_pct": "-3"}, "interest_rate_pct", "(0% to 24% a year;"),
         (
             {"method": "equity_acquisition", "equity_share_pct": "130"},
             "equity_share_pct",
-            "Ensure this value is less than or equal to 100.",
+            "Share acquired (%) 130 is outside the allowed range (0% to 100%).",
         ),
         (
             {"method": "equity_acquisition", "equity_share_pct": "0"},

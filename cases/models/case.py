@@ -614,8 +614,7 @@ class DisposalCase(models.Model):
             self.validate_case_area()
         except ValidationError as error:
             errors.update(error.message_dict)
-        if self.case_area_m2 is not None and self.case_area_m2 <= 0:
-            add("case_area_m2", _("The area under disposal must be greater than 0 m²."))
+        # An area of 0 or less is outside the field's plausible range (its validator says so).
         if (
             self.disposed_area_m2 is not None
             and self.case_area_m2 is not None

@@ -1,13 +1,13 @@
 """Month-end close (月结): a month's reported figures frozen, so what went upwards stays on record."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..validators import PlausibleNumberValidator
 from .parks import Park
 
 
@@ -22,10 +22,10 @@ class MonthClose(models.Model):
         Park, on_delete=models.PROTECT, related_name="month_closes", verbose_name=_("park")
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=[PlausibleNumberValidator(_("year"), "year")]
     )
     month = models.PositiveSmallIntegerField(
-        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+        _("month"), validators=[PlausibleNumberValidator(_("month"), "month")]
     )
     # The month's report row as it stood, for all cases and for each category:
     # {"all": {...}, "idle": {...}, "inefficient": {...}} in the JSON shape of DESIGN.md §6.

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..validators import PastDateValidator, PlannedDateValidator
 from .base import choice_constraint
 from .choices import OPEN_STATUSES, Status
 
@@ -54,19 +55,21 @@ class CaseEvent(models.Model):
         verbose_name=_("case"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    occurred_on = models.DateField(_("date"))
+    occurred_on = models.DateField(_("date"), validators=[PastDateValidator(_("date"))])
     title = models.CharField(_("title"), max_length=200)
     details = models.TextField(_("details"), blank=True)
     due_on = models.DateField(
         _("response due"),
         null=True,
         blank=True,
+        validators=[PlannedDateValidator(_("response due"))],
         help_text=_("The deadline this event opens, if any."),
     )
     due_met_on = models.DateField(
         _("deadline met on"),
         null=True,
         blank=True,
+        validators=[PastDateValidator(_("deadline met on"))],
         help_text=_("When the reply, payment or other answer to this deadline came in."),
     )
     actor = models.ForeignKey(
@@ -143,6 +146,13 @@ class CaseEvent(models.Model):
         errors = {}
         if self.evidence_id and self.case_id and self.evidence.case_id != self.case_id:
             errors["evidence"] = _("The document must belong to the same case.")
+        opened_on = self.case.opened_on if self.case_id else None
+        if self.occurred_on and opened_on and self.occurred_on < opened_on:
+            # Its clocks could not run: the deadline list would only say "cannot compute".
+            errors["occurred_on"] = _(
+                "The date %(date)s is before the case was opened on %(opened)s; "
+                "an event of the case cannot come before it."
+            ) % {"date": self.occurred_on.isoformat(), "opened": opened_on.isoformat()}
         if self.due_on and self.occurred_on and self.due_on < self.occurred_on:
             errors["due_on"] = _("A deadline cannot fall before the event that opens it.")
         if self.due_met_on and not self.due_on:

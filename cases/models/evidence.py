@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from ..validators import PastDateValidator
 from .base import choice_constraint
 from .choices import GATED_STATUSES, Category, DisposalMethod
 
@@ -147,8 +148,12 @@ class EvidenceDocument(models.Model):
     content_type = models.CharField(_("content type"), max_length=100)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     issuing_authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
-    document_date = models.DateField(_("document date"), null=True, blank=True)
-    obtained_on = models.DateField(_("date obtained"), null=True, blank=True)
+    document_date = models.DateField(
+        _("document date"), null=True, blank=True, validators=[PastDateValidator(_("document date"))]
+    )
+    obtained_on = models.DateField(
+        _("date obtained"), null=True, blank=True, validators=[PastDateValidator(_("date obtained"))]
+    )
     notes = models.TextField(_("notes"), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,14 +3,20 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..validators import validate_cadastral_code, validate_credit_code, validate_unit_number
+from ..validators import (
+    PastDateValidator,
+    PlannedDateValidator,
+    PlausibleNumberValidator,
+    validate_cadastral_code,
+    validate_credit_code,
+    validate_unit_number,
+)
 from .base import AREA, MONEY, RATIO, choice_constraint, m2_to_mu, per_mu
 from .parks import Park
 
@@ -109,7 +115,9 @@ class LandParcel(models.Model):
         help_text=_("不动产单元号, 28 characters."),
     )
     location = models.CharField(_("location"), max_length=200)
-    area_m2 = models.DecimalField(_("area (m²)"), **AREA, validators=[MinValueValidator(Decimal("0.01"))])
+    area_m2 = models.DecimalField(
+        _("area (m²)"), **AREA, validators=[PlausibleNumberValidator(_("area (m²)"), "area")]
+    )
     land_use = models.CharField(
         _("land use"), max_length=20, choices=LandUse.choices, default=LandUse.INDUSTRIAL
     )
@@ -125,38 +133,72 @@ class LandParcel(models.Model):
         _("supply method"), max_length=20, choices=SupplyMethod.choices, default=SupplyMethod.GRANT
     )
     contract_number = models.CharField(_("contract number"), max_length=60, blank=True)
-    contract_signed_on = models.DateField(_("contract date"), null=True, blank=True)
-    land_price_wan = models.DecimalField(
-        _("land price (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    contract_signed_on = models.DateField(
+        _("contract date"), null=True, blank=True, validators=[PastDateValidator(_("contract date"))]
     )
-    agreed_start_on = models.DateField(_("agreed start date"), null=True, blank=True)
-    agreed_completion_on = models.DateField(_("agreed completion date"), null=True, blank=True)
-    actual_start_on = models.DateField(_("actual start date"), null=True, blank=True)
+    land_price_wan = models.DecimalField(
+        _("land price (10k yuan)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("land price (10k yuan)"), "money")],
+    )
+    agreed_start_on = models.DateField(
+        _("agreed start date"),
+        null=True,
+        blank=True,
+        validators=[PlannedDateValidator(_("agreed start date"))],
+    )
+    agreed_completion_on = models.DateField(
+        _("agreed completion date"),
+        null=True,
+        blank=True,
+        validators=[PlannedDateValidator(_("agreed completion date"))],
+    )
+    actual_start_on = models.DateField(
+        _("actual start date"), null=True, blank=True, validators=[PastDateValidator(_("actual start date"))]
+    )
     required_plot_ratio = models.DecimalField(
-        _("required plot ratio"), **RATIO, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("required plot ratio"),
+        **RATIO,
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("required plot ratio"), "plot_ratio")],
     )
     actual_plot_ratio = models.DecimalField(
-        _("actual plot ratio"), **RATIO, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("actual plot ratio"),
+        **RATIO,
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("actual plot ratio"), "plot_ratio")],
     )
     building_area_m2 = models.DecimalField(
-        _("building area (m²)"), **AREA, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("building area (m²)"),
+        **AREA,
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("building area (m²)"), "building_area")],
     )
     invested_wan = models.DecimalField(
         _("investment made (10k yuan)"),
         **MONEY,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[PlausibleNumberValidator(_("investment made (10k yuan)"), "money")],
     )
     annual_tax_wan = models.DecimalField(
-        _("annual tax (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("annual tax (10k yuan)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("annual tax (10k yuan)"), "money")],
     )
     annual_output_wan = models.DecimalField(
         _("annual output (10k yuan)"),
         **MONEY,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[PlausibleNumberValidator(_("annual output (10k yuan)"), "money")],
     )
     boundary = models.JSONField(_("boundary (GeoJSON polygon)"), null=True, blank=True)
 

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..validators import PastDateValidator, PlausibleNumberValidator
 from .base import AREA, MONEY, RATIO, choice_constraint
 from .land import LandUse
 from .parks import Park
@@ -121,18 +121,29 @@ class RevitalisationMeasure(models.Model):
         **MONEY,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[PlausibleNumberValidator(_("amount (10k yuan)"), "money")],
         help_text=_("Loan amount, consideration for the shares, or planned investment."),
     )
     # Loan
     term_months = models.PositiveSmallIntegerField(
-        _("term (months)"), null=True, blank=True, validators=[MinValueValidator(1)]
+        _("term (months)"),
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("term (months)"), "term_months")],
     )
     interest_rate_pct = models.DecimalField(
-        _("interest rate (% a year)"), **PERCENT, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("interest rate (% a year)"),
+        **PERCENT,
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("interest rate (% a year)"), "interest_rate")],
     )
     interest_subsidy_wan = models.DecimalField(
-        _("interest subsidy (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("interest subsidy (10k yuan)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("interest subsidy (10k yuan)"), "money")],
     )
     collateral_parcel = models.ForeignKey(
         "cases.LandParcel",
@@ -142,16 +153,23 @@ class RevitalisationMeasure(models.Model):
         related_name="+",
         verbose_name=_("collateral parcel"),
     )
-    drawn_on = models.DateField(_("drawn on"), null=True, blank=True)
+    drawn_on = models.DateField(
+        _("drawn on"), null=True, blank=True, validators=[PastDateValidator(_("drawn on"))]
+    )
     # Equity acquisition
     equity_share_pct = models.DecimalField(
         _("share acquired (%)"),
         **PERCENT,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        validators=[PlausibleNumberValidator(_("share acquired (%)"), "percentage")],
     )
-    registered_on = models.DateField(_("change registered on"), null=True, blank=True)
+    registered_on = models.DateField(
+        _("change registered on"),
+        null=True,
+        blank=True,
+        validators=[PastDateValidator(_("change registered on"))],
+    )
     # Joint development
     project_name = models.CharField(_("project name"), max_length=200, blank=True)
     partner_share_pct = models.DecimalField(
@@ -159,23 +177,34 @@ class RevitalisationMeasure(models.Model):
         **PERCENT,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        validators=[PlausibleNumberValidator(_("partner's share (%)"), "percentage")],
     )
     holder_share_pct = models.DecimalField(
         _("land user's share (%)"),
         **PERCENT,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        validators=[PlausibleNumberValidator(_("land user's share (%)"), "percentage")],
     )
-    contract_signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
+    contract_signed_on = models.DateField(
+        _("contract signed on"),
+        null=True,
+        blank=True,
+        validators=[PastDateValidator(_("contract signed on"))],
+    )
     # Every method
     status = models.CharField(
         _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PROPOSED
     )
-    started_on = models.DateField(_("started on"), null=True, blank=True)
-    agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
-    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    started_on = models.DateField(
+        _("started on"), null=True, blank=True, validators=[PastDateValidator(_("started on"))]
+    )
+    agreed_on = models.DateField(
+        _("agreed on"), null=True, blank=True, validators=[PastDateValidator(_("agreed on"))]
+    )
+    concluded_on = models.DateField(
+        _("concluded on"), null=True, blank=True, validators=[PastDateValidator(_("concluded on"))]
+    )
     abandon_reason = models.TextField(_("reason for abandoning"), blank=True)
     notes = models.TextField(_("description and notes"), blank=True)
 
@@ -425,16 +454,26 @@ class ProjectLead(models.Model):
     investor = models.CharField(_("investor"), max_length=200)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     area_needed_m2 = models.DecimalField(
-        _("land area needed (m²)"), **AREA, validators=[MinValueValidator(Decimal("0.01"))]
+        _("land area needed (m²)"),
+        **AREA,
+        validators=[PlausibleNumberValidator(_("land area needed (m²)"), "area")],
     )
     land_use = models.CharField(
         _("land use"), max_length=20, choices=LandUse.choices, default=LandUse.INDUSTRIAL
     )
     min_plot_ratio = models.DecimalField(
-        _("minimum plot ratio"), **RATIO, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("minimum plot ratio"),
+        **RATIO,
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("minimum plot ratio"), "plot_ratio")],
     )
     planned_investment_wan = models.DecimalField(
-        _("planned investment (10k yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("planned investment (10k yuan)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("planned investment (10k yuan)"), "money")],
     )
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.OPEN)

@@ -1,13 +1,12 @@
 """Parks, who works in them, and what each park measures itself against."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..validators import validate_park_code
+from ..validators import PlausibleNumberValidator, validate_park_code
 from .base import MONEY, RATIO, choice_constraint
 
 
@@ -110,28 +109,36 @@ class LowEfficiencyThreshold(models.Model):
         verbose_name=_("park"),
     )
     min_plot_ratio = models.DecimalField(
-        _("minimum plot ratio"), **RATIO, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("minimum plot ratio"),
+        **RATIO,
+        null=True,
+        blank=True,
+        validators=[PlausibleNumberValidator(_("minimum plot ratio"), "plot_ratio")],
     )
     min_investment_per_mu_wan = models.DecimalField(
         _("minimum investment intensity (10k yuan/mu)"),
         **MONEY,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[
+            PlausibleNumberValidator(_("minimum investment intensity (10k yuan/mu)"), "money_per_mu")
+        ],
     )
     min_output_per_mu_wan = models.DecimalField(
         _("minimum annual output per mu (10k yuan/mu)"),
         **MONEY,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[
+            PlausibleNumberValidator(_("minimum annual output per mu (10k yuan/mu)"), "money_per_mu")
+        ],
     )
     min_tax_per_mu_wan = models.DecimalField(
         _("minimum annual tax per mu (10k yuan/mu)"),
         **MONEY,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[PlausibleNumberValidator(_("minimum annual tax per mu (10k yuan/mu)"), "money_per_mu")],
     )
 
     history = HistoricalRecords()
@@ -179,13 +186,13 @@ class DisposalTarget(models.Model):
         help_text=_("Leave empty for a target that applies to all parks."),
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=[PlausibleNumberValidator(_("year"), "year")]
     )
     rate_pct = models.DecimalField(
         _("target disposal rate (%)"),
         max_digits=4,
         decimal_places=1,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        validators=[PlausibleNumberValidator(_("target disposal rate (%)"), "percentage")],
     )
 
     objects = DisposalTargetQuerySet.as_manager()
