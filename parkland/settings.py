@@ -5,10 +5,12 @@ secret key must be given.
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,11 +53,19 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "simple_history",
+    "parkland.apps.SignInRecordsConfig",  # django-axes
+    "csp",
     "cases",
+    # Only for parkland/admin.py: the sign-in records in the admin, for superusers.
+    "parkland",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The security headers first, so that every response carries them, refusals included.
+    "csp.middleware.CSPMiddleware",
+    "parkland.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cases.middleware.ChosenLanguageMiddleware",
@@ -64,8 +74,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After the user is known, so the 400 and 405 pages show the user's own menu.
+    "parkland.middleware.HostileInputMiddleware",
+    "parkland.middleware.MethodNotAllowedPageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "parkland.urls"
@@ -161,6 +175,39 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in: after PARKLAND_LOGIN_FAILURE_LIMIT failed attempts for one user name, or from one address,
+# sign-in is refused (the right password too) for PARKLAND_LOGIN_LOCKOUT_MINUTES after the last
+# attempt. django-axes records every failure, lockout, sign-in and sign-out; superusers see them in
+# the admin and unlock with `manage.py axes_reset_username NAME` or by deleting the attempt there.
+AUTHENTICATION_BACKENDS = [
+    "parkland.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PARKLAND_LOGIN_FAILURE_LIMIT = int(env("PARKLAND_LOGIN_FAILURE_LIMIT", "5"))
+PARKLAND_LOGIN_LOCKOUT_MINUTES = int(env("PARKLAND_LOGIN_LOCKOUT_MINUTES", "30"))
+AXES_FAILURE_LIMIT = PARKLAND_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=PARKLAND_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "parkland.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# parkland/admin.py shows the records to superusers only.
+AXES_ENABLE_ADMIN = False
+if env_bool("DJANGO_BEHIND_TLS_PROXY"):
+    # The client's address is the one the reverse proxy saw.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = 1
+
+# A session ends when the browser closes, and after PARKLAND_SESSION_IDLE_MINUTES without a request
+# (every request renews it).
+PARKLAND_SESSION_IDLE_MINUTES = int(env("PARKLAND_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = PARKLAND_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+CSRF_FAILURE_VIEW = "parkland.views.csrf_failure"
+
 # The disposal-rate benchmark where no DisposalTarget is set: Xinqing park's 2022 result.
 PARKLAND_DEFAULT_BENCHMARK_PCT = Decimal(env("PARKLAND_DEFAULT_BENCHMARK_PCT", "55.4"))
 # Open cases with no timeline event for this many days count as stalled.
@@ -198,6 +245,26 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# The load balancer may ask /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Every script and style comes from the site's own static files: no inline code, no other host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Bootstrap draws its select arrows and toggler icons as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"
 
 LOGGING = {
     "version": 1,

@@ -3,10 +3,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from . import views
+
 urlpatterns = [
+    # For the load balancer: no sign-in, no session, no data.
+    path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language can be chosen on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
 ]
+
+# Error pages in the site's layout and the visitor's language (templates/400.html … 500.html).
+handler400 = "parkland.views.bad_request"
+handler500 = "parkland.views.server_error"

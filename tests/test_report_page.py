@@ -11,8 +11,10 @@ from datetime import date
 from decimal import Decimal
 from html import unescape
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone, translation
@@ -625,8 +627,11 @@ def test_printable_version_names_park_period_and_who_produced_it_when(client):
     assert "2022" in html and "2022-12-31" in html
     assert "孙海涛" in html  # demo-supervisor, family name first
     assert timezone.localdate().isoformat() in html
-    assert re.search(r"@page\s*\{[^}]*size:\s*A4", html)
-    assert "@media print" in html
+    # Its print layout comes from a static stylesheet (no inline style under the Content-Security-Policy).
+    assert "/static/parkland/report-print.css" in html and "<style" not in html
+    css = (Path(settings.BASE_DIR) / "cases/static/parkland/report-print.css").read_text(encoding="utf-8")
+    assert re.search(r"@page\s*\{[^}]*size:\s*A4", css)
+    assert "@media print" in css
     assert "55.4%" in html
 
 
