@@ -554,6 +554,87 @@ EVIDENCE = {
     ),
 }
 
+# Every other case has the file its steps produced: the right and the delivery of the land, the
+# site inspection, each notice or decision with its proof of service, the identification, the
+# hearing notice before a fee or take-back, and what completed the disposal.
+COMPLETION_FILES = {
+    Method.EXTEND_DEADLINE: ((DocType.AGREEMENT, "延长动工开发期限补充协议"),),
+    Method.ADJUST_USE: ((DocType.AGREEMENT, "调整规划条件补充协议"),),
+    Method.TEMPORARY_USE: ((DocType.AGREEMENT, "临时使用协议"),),
+    Method.NEGOTIATED_RECOVERY: (
+        (DocType.PAYMENT_VOUCHER, "协议收回补偿款支付凭证"),
+        (DocType.HANDOVER_RECORD, "土地交接及入库确认书"),
+    ),
+    Method.LAND_SWAP: ((DocType.AGREEMENT, "土地置换协议"), (DocType.HANDOVER_RECORD, "原地块交接确认书")),
+    Method.IDLE_FEE: ((DocType.PAYMENT_VOUCHER, "土地闲置费缴款凭证"),),
+    Method.FREE_RECOVERY: (
+        (DocType.DEREGISTRATION, "不动产登记注销公告"),
+        (DocType.HANDOVER_RECORD, "土地交接及入库确认书"),
+    ),
+    Method.SELF_REDEVELOPMENT: ((DocType.AGREEMENT, "增资扩产监管协议及竣工验收备案"),),
+    Method.TRANSFER: (
+        (DocType.PAYMENT_VOUCHER, "转让价款缴清凭证"),
+        (DocType.DEREGISTRATION, "不动产转移登记公告"),
+    ),
+    Method.GOVERNMENT_PURCHASE: (
+        (DocType.PAYMENT_VOUCHER, "收购补偿款支付凭证"),
+        (DocType.HANDOVER_RECORD, "土地移交储备中心确认书"),
+    ),
+}
+
+
+def case_file(case: DemoCase, parcel: LandParcel) -> tuple[tuple, ...]:
+    """The documents a case at its status has on file, dated from its own milestones."""
+    reached = FORWARD.index(case.before_close if case.status == Status.WITHDRAWN else case.status)
+    authority = NR_BUREAU if case.category == IDLE else PARK_OFFICE
+
+    def got_to(status: str) -> bool:
+        return reached >= FORWARD.index(status)
+
+    def day(on: date) -> str:
+        return on.isoformat()
+
+    files = [(DocType.SITE_INSPECTION, "现场勘查照片", "现场勘查照片.png", day(case.opened), PARK_OFFICE)]
+    if got_to(Status.INVESTIGATING):
+        served = day(case.opened + timedelta(days=7))
+        notice = "闲置土地调查通知书" if case.category == IDLE else "低效用地核查通知书"
+        files += [
+            (DocType.INVESTIGATION_NOTICE, notice, f"{notice}.pdf", served, authority),
+            (DocType.SERVICE_RECEIPT, f"{notice}送达回证", "送达回证.pdf", served, authority),
+        ]
+        # The right to the land and its delivery are collected while investigating.
+        signed = parcel.contract_signed_on or case.opened
+        files.append(
+            (DocType.GRANT_CONTRACT, "国有建设用地使用权出让合同", "出让合同.pdf", day(signed), NR_BUREAU)
+        )
+        if case.category == IDLE:
+            delivered = day(signed + timedelta(days=30))
+            files.append((DocType.DELIVERY_RECORD, "交地确认书", "交地确认书.pdf", delivered, NR_BUREAU))
+    if got_to(Status.IDENTIFIED):
+        finding = "闲置土地认定书" if case.category == IDLE else "低效用地认定书"
+        files.append((DocType.IDENTIFICATION, finding, f"{finding}.pdf", day(case.identified), authority))
+    if got_to(Status.IMPLEMENTING):
+        if case.method in HEARD_METHODS:
+            notified = day(case.decision - timedelta(days=26))
+            files.append((DocType.HEARING_NOTICE, "听证告知书", "听证告知书.pdf", notified, NR_BUREAU))
+        if case.method == Method.FREE_RECOVERY:
+            approved = day(case.decision - timedelta(days=5))
+            files.append(
+                (DocType.GOVERNMENT_APPROVAL, "无偿收回批复", "政府批复.pdf", approved, "珠海市人民政府")
+            )
+        decided = day(case.decision)
+        title = DECISION_TITLES[case.method].removeprefix("送达").strip("《》")
+        files += [
+            (DocType.DECISION, title, "处置决定书.pdf", decided, authority),
+            (DocType.SERVICE_RECEIPT, "处置决定书送达回证", "决定书送达回证.pdf", decided, authority),
+        ]
+    if case.status == Status.DISPOSED:
+        completed = day(case.disposed - timedelta(days=3))
+        for doc_type, title in COMPLETION_FILES[case.method]:
+            files.append((doc_type, title, f"{title}.pdf", completed, authority))
+    return tuple(files)
+
+
 # The timeline ------------------------------------------------------------------------------------
 
 STATUS_NAMES = {
@@ -608,6 +689,7 @@ NOTICES = {
 # Which document an event of each kind points at, when the case has one.
 EVENT_EVIDENCE = {
     Kind.SITE_INSPECTION: DocType.SITE_INSPECTION,
+    Kind.HEARING_NOTICE_SERVED: DocType.HEARING_NOTICE,
     Kind.NOTICE_SERVED: DocType.INVESTIGATION_NOTICE,
     Kind.HEARING: DocType.HEARING_NOTICE,
     Kind.DECISION_ISSUED: DocType.DECISION,
@@ -679,6 +761,12 @@ def timeline(case: DemoCase) -> list[DemoEvent]:
         )
     if got_to(Status.IMPLEMENTING):
         if case.method in HEARD_METHODS:
+            add(
+                Kind.HEARING_NOTICE_SERVED,
+                case.decision - timedelta(days=26),
+                "送达《听证告知书》",
+                "权利人可于送达之日起5个工作日内申请听证。",
+            )
             add(Kind.HEARING, case.decision - timedelta(days=12), "举行听证会", "权利人到场陈述申辩。")
         if got_to(Status.DISPOSED):
             complied = case.disposed - timedelta(days=3)
@@ -700,6 +788,11 @@ def timeline(case: DemoCase) -> list[DemoEvent]:
 
 
 # Files -------------------------------------------------------------------------------------------
+
+
+def _ascii_tag(title: str) -> str:
+    # Two documents of one type in one case (two proofs of service) must differ in their bytes.
+    return hashlib.sha256(title.encode()).hexdigest()[:8]
 
 
 def tiny_pdf(text: str) -> bytes:
@@ -899,7 +992,9 @@ class Loader:
                 updated_by=officer,
             )
             self.cases[spec.parcel] = case
-            documents = self.load_evidence(case, spec.parcel, uploaded_by=officer)
+            documents = self.load_evidence(
+                case, EVIDENCE.get(spec.parcel) or case_file(spec, parcel), uploaded_by=officer
+            )
             for event in timeline(spec):
                 self.ensure(
                     CaseEvent,
@@ -914,16 +1009,20 @@ class Loader:
                 )
 
     def load_evidence(
-        self, case: DisposalCase, key: str, *, uploaded_by: AbstractUser
+        self, case: DisposalCase, files: tuple, *, uploaded_by: AbstractUser
     ) -> dict[str, EvidenceDocument]:
         documents = {}
-        for doc_type, title, original_name, dated, authority in EVIDENCE.get(key, ()):
+        key = case.parcel.code
+        for doc_type, title, original_name, dated, authority in files:
             document = case.documents.filter(doc_type=doc_type, title=title).first()
             if document is None:
                 if original_name.endswith(".png"):
                     content, content_type = tiny_png(f"{key} {title}"), "image/png"
                 else:
-                    content, content_type = tiny_pdf(f"Parkland demo - {key} - {doc_type}"), "application/pdf"
+                    content, content_type = (
+                        tiny_pdf(f"Parkland demo - {key} - {doc_type} - {_ascii_tag(title)}"),
+                        "application/pdf",
+                    )
                 document = EvidenceDocument(
                     case=case,
                     doc_type=doc_type,
