@@ -305,10 +305,10 @@ class TransitionForm(StyledForm, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    identified_on = forms.DateField(label=_("identification date"))
-    disposed_on = forms.DateField(label=_("disposal completed on"))
+    identified_on = forms.DateField(label=_("Identification date"))
+    disposed_on = forms.DateField(label=_("Disposal completed on"))
     disposed_area_m2 = forms.DecimalField(
-        label=_("disposed area (m²)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+        label=_("Disposed area (m²)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
 
     REASON_LABELS = {
