@@ -549,8 +549,32 @@ class DisposalCaseAdmin(ScopedAdmin):
         formset.save_m2m()
 
 
+class OpenCaseChildForm(forms.ModelForm):
+    """An event or measure is recorded only on an open case: a closed case's file stays as reported."""
+
+    def clean_case(self):
+        case = self.cleaned_data.get("case")
+        if case is not None and not case.is_open:
+            raise forms.ValidationError(
+                _("Case %(number)s is closed and cannot be edited; a park administrator can reopen it.")
+                % {"number": case.number}
+            )
+        return case
+
+
+class CaseChildAdmin(ScopedAdmin):
+    """Rows hanging from a case: read-only once the case is closed."""
+
+    form = OpenCaseChildForm
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and not obj.case.is_open:
+            return False
+        return super().has_change_permission(request, obj)
+
+
 @admin.register(CaseEvent)
-class CaseEventAdmin(ScopedAdmin):
+class CaseEventAdmin(CaseChildAdmin):
     park_path = "case__parcel__park"
     list_display = ["occurred_on", "case", "kind", "title", "due_on", "actor"]
     list_filter = ["kind", ("case__parcel__park", ParkListFilter), "occurred_on"]
@@ -624,7 +648,7 @@ class EvidenceDocumentAdmin(ScopedAdmin):
 
 
 @admin.register(RevitalisationMeasure)
-class RevitalisationMeasureAdmin(ScopedAdmin):
+class RevitalisationMeasureAdmin(CaseChildAdmin):
     park_path = "case__parcel__park"
     list_display = [
         "case",

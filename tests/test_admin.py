@@ -154,6 +154,8 @@ def test_admin_case_form_saves_with_history(client, two_parks):
             "litigation": "none",
             "events-TOTAL_FORMS": "0",
             "events-INITIAL_FORMS": "0",
+            "events-2-TOTAL_FORMS": "0",
+            "events-2-INITIAL_FORMS": "0",
             "documents-TOTAL_FORMS": "0",
             "documents-INITIAL_FORMS": "0",
             "measures-TOTAL_FORMS": "0",

@@ -583,3 +583,56 @@ def test_the_migration_clears_figures_set_outside_their_steps_and_says_why_in_th
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(leaves)
+
+
+# A closed case is read-only everywhere until it is reopened --------------------------------------
+
+
+def _row_counts() -> dict:
+    from django.apps import apps
+
+    return {m._meta.label: m._default_manager.count() for m in apps.get_app_config("cases").get_models()}
+
+
+def test_nothing_is_added_to_a_closed_cases_file_on_the_staff_pages(client, world):
+    case = world["disposed"]
+    officer = world["people"][R.OFFICER]
+    document = factories.make_document(case=case, doc_type="site_inspection", uploaded_by=officer)
+    event = factories.make_event(case=case, due_on=date(2022, 3, 1))
+    measure = factories.make_measure(case=case, method="other", notes="园区协调")
+    sign_in(client, officer)
+    before = _row_counts()
+    attempts = [
+        (
+            f"/cases/{case.number}/events/new/",
+            {"kind": "meeting", "occurred_on": "2022-10-01", "title": "协调会"},
+        ),
+        (f"/cases/{case.number}/measures/new/", {"method": "other", "notes": "新措施"}),
+        (f"/cases/{case.number}/evidence/new/", {"doc_type": "other", "title": "补充材料"}),
+        (f"/cases/{case.number}/events/{event.pk}/met/", {}),
+        (f"/cases/{case.number}/measures/{measure.pk}/step/", {"to": "negotiating", "on": "2022-10-01"}),
+        (f"/evidence/{document.pk}/withdraw/", {"reason": "误传"}),
+    ]
+    for url, data in attempts:
+        response = client.post(url, data, follow=True)
+        assert response.redirect_chain[-1][0] == case.get_absolute_url(), url
+        assert "is closed and cannot be edited" in response.text, url
+    assert _row_counts() == before
+    page = client.get(case.get_absolute_url())
+    for url in (f"/cases/{case.number}/events/new/", f"/cases/{case.number}/evidence/new/"):
+        assert f'href="{url}"' not in page.text
+
+
+def test_nothing_is_added_to_a_closed_case_in_the_admin(client, world):
+    case = world["disposed"]
+    sign_in(client, world["people"][R.OFFICER])
+    before = _row_counts()
+    response = client.post(
+        reverse("admin:cases_caseevent_add"),
+        {"case": case.pk, "kind": "meeting", "occurred_on": "2022-10-01", "title": "协调会"},
+    )
+    assert response.status_code == 200
+    assert "is closed and cannot be edited" in response.text
+    assert _row_counts() == before
+    event = factories.make_event(case=case)
+    assert 'name="_save"' not in client.get(admin_url(event)).text

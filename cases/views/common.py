@@ -41,6 +41,22 @@ def require_role(user, park, role: str) -> None:
         raise PermissionDenied
 
 
+def refuse_if_closed(request, case):
+    """A redirect to the case page saying why, when the case is closed; None while it is open.
+
+    A closed case's file is what was reported: it stays as it is until a park administrator
+    reopens the case.
+    """
+    if case.is_open:
+        return None
+    messages.error(
+        request,
+        _("Case %(number)s is closed and cannot be edited; a park administrator can reopen it.")
+        % {"number": case.number},
+    )
+    return redirect(case.get_absolute_url())
+
+
 def require_role_somewhere(user, role: str) -> None:
     if not scoping.parks_for(user, role=role).exists():
         raise PermissionDenied

@@ -28,7 +28,15 @@ from ..models import (
 from ..models.evidence import evidence_storage
 from ..templatetags.parkland import person
 from ..uploads import read_chunks, stream_zip
-from .common import case_or_404, client_address, invalid, is_whole_number, next_step_checklist, require_role
+from .common import (
+    case_or_404,
+    client_address,
+    invalid,
+    is_whole_number,
+    next_step_checklist,
+    refuse_if_closed,
+    require_role,
+)
 
 Role = Membership.Role
 
@@ -45,6 +53,8 @@ def _document_or_404(request, pk: int):
 def evidence_upload(request, number: str):
     case = case_or_404(request, number)
     require_role(request.user, case.parcel.park, Role.OFFICER)
+    if refused := refuse_if_closed(request, case):
+        return refused
     supersedes = None
     if is_whole_number(old := request.GET.get("supersedes", "")):
         supersedes = get_object_or_404(case.documents.current(), pk=int(old))
@@ -125,6 +135,8 @@ def evidence_detail(request, pk: int):
         "versions": versions,
         "custody": document.custody.select_related("actor").order_by("-at", "-pk")[:200],
         "can_edit": scoping.has_role(request.user, document.case.parcel.park, Role.OFFICER),
+        "may_change": document.case.is_open
+        and scoping.has_role(request.user, document.case.parcel.park, Role.OFFICER),
         "withdraw_form": WithdrawForm(),
         "history": history_of(document),
     }
@@ -170,6 +182,8 @@ def evidence_download(request, pk: int):
 def evidence_withdraw(request, pk: int):
     document = _document_or_404(request, pk)
     require_role(request.user, document.case.parcel.park, Role.OFFICER)
+    if refused := refuse_if_closed(request, document.case):
+        return refused
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for withdrawing the document."))

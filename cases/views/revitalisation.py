@@ -29,7 +29,14 @@ from ..models import (
 )
 from ..models.base import AREA
 from ..models.land import LandUse
-from .common import ScopedListView, case_or_404, edit_object, require_role, require_role_somewhere
+from .common import (
+    ScopedListView,
+    case_or_404,
+    edit_object,
+    refuse_if_closed,
+    require_role,
+    require_role_somewhere,
+)
 
 Role = Membership.Role
 MeasureStatus = RevitalisationMeasure.MeasureStatus
@@ -95,6 +102,8 @@ def measure_step(request, number: str, pk: int):
     """Move a measure one step on (or abandon it); the step goes onto the case's timeline."""
     case = case_or_404(request, number)
     require_role(request.user, case.parcel.park, Role.OFFICER)
+    if refused := refuse_if_closed(request, case):
+        return refused
     with transaction.atomic():
         # Locked, so two people recording the same step at once cannot both succeed.
         measure = get_object_or_404(

@@ -45,6 +45,7 @@ from .common import (
     is_whole_number,
     next_step_checklist,
     posted_data,
+    refuse_if_closed,
     require_role,
     require_role_somewhere,
 )
@@ -389,6 +390,8 @@ def _case_page(request, case, *, posted_form: TransitionForm | None = None, stat
         "case": case,
         "role": role,
         "can_edit": rank >= Membership.rank_of(Role.OFFICER),
+        # A closed case is read-only until a park administrator reopens it.
+        "may_change": case.is_open and rank >= Membership.rank_of(Role.OFFICER),
         "is_supervisor": is_supervisor,
         "transitions": steps,
         "next_step": next_step,
@@ -452,14 +455,8 @@ def case_create(request):
 def case_edit(request, number: str):
     case = case_or_404(request, number)
     require_role(request.user, case.parcel.park, Role.OFFICER)
-    if not case.is_open:
-        # A closed case's figures are reported; only a park administrator's reopening changes them.
-        messages.error(
-            request,
-            _("Case %(number)s is closed and cannot be edited; a park administrator can reopen it.")
-            % {"number": case.number},
-        )
-        return redirect(case.get_absolute_url())
+    if refused := refuse_if_closed(request, case):
+        return refused
     form = CaseForm(posted_data(request), instance=case, user=request.user)
     context = {
         "form": form,
@@ -538,6 +535,8 @@ def case_transition(request, number: str):
 def _case_child_form(request, number: str, *, form_class, template: str, title, success):
     case = case_or_404(request, number)
     require_role(request.user, case.parcel.park, Role.OFFICER)
+    if refused := refuse_if_closed(request, case):
+        return refused
     form = form_class(posted_data(request), case=case)
     context = {"form": form, "case": case, "title": title, "cancel_url": case.get_absolute_url()}
     if request.method == "POST":
@@ -580,6 +579,8 @@ def event_deadline_met(request, number: str, pk: int):
     """Mark an event's deadline as met today (the reply came, the fee was paid)."""
     case = case_or_404(request, number)
     require_role(request.user, case.parcel.park, Role.OFFICER)
+    if refused := refuse_if_closed(request, case):
+        return refused
     event = get_object_or_404(case.events.filter(due_on__isnull=False, due_met_on__isnull=True), pk=pk)
     event.due_met_on = max(timezone.localdate(), event.occurred_on)
     event._history_user = request.user
