@@ -188,7 +188,9 @@ PARKLAND_LOGIN_LOCKOUT_MINUTES = int(env("PARKLAND_LOGIN_LOCKOUT_MINUTES", "30")
 AXES_FAILURE_LIMIT = PARKLAND_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=PARKLAND_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the failures: axes would also wipe those of other user names from the same
+# address, so an insider could keep guessing a colleague's password four times between own sign-ins.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "parkland.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429

@@ -178,7 +178,6 @@ def test_a_superuser_filters_by_any_park(client, world, desk):
         "park=1.5",
         "officer=-1",
         "park=99999999999999999999999",
-        "officer=%00",
         "park=%EF%BC%91",  # a full-width digit
         "park=&officer=",
         "park=1&park=2",
@@ -186,6 +185,7 @@ def test_a_superuser_filters_by_any_park(client, world, desk):
     ],
 )
 def test_malformed_filters_give_the_page_not_an_error(client, world, desk, query):
+    # A control character (officer=%00) is refused before the page: tests/test_hostile_input.py.
     sign_in(client, world.officer_a)
     response = client.get(f"/deadlines/?{query}")
     assert response.status_code == 200

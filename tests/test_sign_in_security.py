@@ -107,13 +107,23 @@ def test_a_lower_limit_from_the_settings_applies(client, officer, settings):
     assert sign_in(client, "officer-a", "wrong").status_code == 429
 
 
-def test_a_success_before_the_limit_clears_the_failures(client, officer):
+def test_signing_in_to_an_own_account_does_not_clear_the_failures_against_another(client, officer):
+    make_user(username="insider", park=officer.memberships.first().park)
+    for _round in range(2):
+        for _attempt in range(2):
+            assert sign_in(client, "officer-a", "wrong", address="10.0.8.1").status_code == 200
+        assert sign_in(client, "insider", PASSWORD, address="10.0.8.1").status_code == 302
+        client.post(reverse("logout"), REMOTE_ADDR="10.0.8.1")
+    # The fifth failure against officer-a locks it, whatever succeeded in between.
+    assert sign_in(client, "officer-a", "wrong", address="10.0.8.1").status_code == 429
+    assert sign_in(Client(), "officer-a", PASSWORD, address="10.0.8.2").status_code == 429
+
+
+def test_failures_older_than_the_lockout_time_are_forgotten(client, officer):
     for _attempt in range(4):
         sign_in(client, "officer-a", "wrong")
-    assert sign_in(client, "officer-a", PASSWORD).status_code == 302
-    client.post(reverse("logout"))
-    for _attempt in range(4):
-        assert sign_in(client, "officer-a", "wrong").status_code == 200
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=31))
+    assert sign_in(client, "officer-a", "wrong").status_code == 200
 
 
 def test_every_failure_and_the_lockout_are_recorded(client, officer):
