@@ -4,11 +4,13 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from cases.models import Membership
 from tests import factories
@@ -311,6 +313,11 @@ def test_marking_a_recorded_deadline_as_met_takes_it_off_the_list(client, world,
 # send_reminders -----------------------------------------------------------------------------------
 
 
+def in_chinese(message: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext(message)
+
+
 def run(*args) -> str:
     out = io.StringIO()
     call_command("send_reminders", *args, stdout=out)
@@ -337,8 +344,12 @@ def test_each_officer_gets_one_digest_of_their_own_deadlines(world, desk, settin
     assert world.case_a.number not in theirs
     assert "已逾期" in mine  # the settings' language
     assert "officer-a2" in output
-    assert "no e-mail address" in output
-    assert "2 digest(s) sent, 1 officer(s) skipped." in output
+    # Said in the settings' language, as the digests are.
+    assert in_chinese("no e-mail address") in output
+    assert (
+        in_chinese("%(sent)s digest(s) sent, %(skipped)s officer(s) skipped.") % {"sent": 2, "skipped": 1}
+        in output
+    )
 
 
 def test_the_days_option_widens_or_narrows_the_digest(world, desk):
@@ -359,5 +370,5 @@ def test_a_dry_run_sends_nothing_and_shows_the_digests(world, desk):
     world.officer_a.save()
     output = run("--dry-run")
     assert mail.outbox == []
-    assert "would send" in output
+    assert in_chinese("would send  %(who)s <%(email)s>: %(count)s deadline(s)").split("%")[0] in output
     assert desk["notice"].number in output

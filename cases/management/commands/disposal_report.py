@@ -3,7 +3,10 @@
 import sys
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from cases.models import Category, DisposalCase, Park
 from cases.reports import WRITERS, ReportError, monthly_report
@@ -13,7 +16,9 @@ def _date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"--as-of must be a date such as 2022-12-31, not {value!r}.") from error
+        raise CommandError(
+            _("--as-of must be a date such as 2022-12-31, not “%(value)s”.") % {"value": value}
+        ) from error
 
 
 class Command(BaseCommand):
@@ -29,12 +34,17 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="format", choices=sorted(WRITERS), default="json")
         parser.add_argument("--output", default="-", help="a file name, or - for standard output")
 
-    def handle(self, *args, year, park, category, as_of, format, output, **options):
+    def handle(self, *args, **options):
+        # Said in the park's language, as the report is, whatever the shell's locale.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.write_report(**options)
+
+    def write_report(self, *, year, park, category, as_of, format, output, **options) -> None:
         park_obj = None
         if park:
             park_obj = Park.objects.filter(code=park).first()
             if park_obj is None:
-                raise CommandError(f"Unknown park code {park!r}.")
+                raise CommandError(_("There is no park with the code %(code)s.") % {"code": park})
         try:
             report = monthly_report(
                 DisposalCase.objects.all(),
@@ -54,5 +64,9 @@ class Command(BaseCommand):
             with open(output, "wb") as handle:
                 handle.write(content)
         except OSError as error:
-            raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
-        self.stderr.write(f"Wrote {output} ({len(content)} bytes).")
+            raise CommandError(
+                _("Cannot write %(file)s: %(error)s.") % {"file": output, "error": error.strerror}
+            ) from error
+        self.stderr.write(
+            _("Wrote %(file)s (%(size)s bytes).") % {"file": output, "size": f"{len(content):,}"}
+        )

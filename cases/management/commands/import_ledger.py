@@ -49,6 +49,13 @@ class Command(BaseCommand):
             park = Park.objects.filter(code=options["park"]).first()
             if park is None:
                 raise CommandError(_("There is no park with the code %(code)s.") % {"code": options["park"]})
+        report_path = Path(options["report"]) if options["report"] else None
+        if report_path is not None and not report_path.parent.is_dir():
+            # Said before anything is imported, not after.
+            raise CommandError(
+                _("Cannot write the report to %(file)s: there is no folder %(folder)s.")
+                % {"file": report_path, "folder": report_path.parent}
+            )
         user = None
         if options["user"]:
             user_model = get_user_model()
@@ -58,9 +65,15 @@ class Command(BaseCommand):
 
         report = import_ledger(data, file_name=path.name, user=user, park=park, dry_run=options["dry_run"])
         self.print_report(report)
-        if options["report"]:
-            Path(options["report"]).write_bytes(report_xlsx(report))
-            self.stdout.write(_("Report written to %(file)s.") % {"file": options["report"]})
+        if report_path is not None:
+            try:
+                report_path.write_bytes(report_xlsx(report))
+            except OSError as error:
+                raise CommandError(
+                    _("Cannot write the report to %(file)s: %(error)s")
+                    % {"file": report_path, "error": error.strerror}
+                ) from error
+            self.stdout.write(_("Report written to %(file)s.") % {"file": report_path})
         if not report.ok:
             if report.errors:
                 raise CommandError(_("The file was refused; nothing was imported."))

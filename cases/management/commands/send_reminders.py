@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cases.deadlines import deadlines_for, pending
 from cases.models import DisposalCase
@@ -32,8 +33,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days: int, dry_run: bool, **options):
+        # Said in the park's language, as the digests are, whatever the shell's locale.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.send(days=days, dry_run=dry_run)
+
+    def send(self, *, days: int, dry_run: bool) -> None:
         if days < 0:
-            raise CommandError("--days cannot be negative.")
+            raise CommandError(_("--days cannot be negative."))
         today = timezone.localdate()
         by_officer: dict = defaultdict(list)
         unassigned = []
@@ -45,28 +51,43 @@ class Command(BaseCommand):
 
         messages = []
         skipped = 0
-        with translation.override(settings.LANGUAGE_CODE):
-            for officer in sorted(by_officer, key=lambda user: user.get_username()):
-                deadlines = by_officer[officer]
-                who = f"{officer.get_username()} ({person(officer)})"
-                if not officer.email or not officer.is_active:
-                    skipped += 1
-                    reason = "no e-mail address" if officer.is_active else "inactive account"
-                    self.stdout.write(f"skipped  {who}: {reason}; {len(deadlines)} deadline(s)")
-                    continue
-                message = self.digest(officer, deadlines, today=today, days=days)
-                messages.append(message)
-                verb = "would send" if dry_run else "sending"
-                self.stdout.write(f"{verb}  {who} <{officer.email}>: {len(deadlines)} deadline(s)")
-                if dry_run:
-                    self.stdout.write(f"Subject: {message.subject}\n\n{message.body}")
+        for officer in sorted(by_officer, key=lambda user: user.get_username()):
+            deadlines = by_officer[officer]
+            who = f"{officer.get_username()} ({person(officer)})"
+            if not officer.email or not officer.is_active:
+                skipped += 1
+                reason = _("no e-mail address") if officer.is_active else _("inactive account")
+                self.stdout.write(
+                    _("skipped  %(who)s: %(reason)s; %(count)s deadline(s)")
+                    % {"who": who, "reason": reason, "count": len(deadlines)}
+                )
+                continue
+            message = self.digest(officer, deadlines, today=today, days=days)
+            messages.append(message)
+            line = (
+                _("would send  %(who)s <%(email)s>: %(count)s deadline(s)")
+                if dry_run
+                else _("sending  %(who)s <%(email)s>: %(count)s deadline(s)")
+            )
+            self.stdout.write(line % {"who": who, "email": officer.email, "count": len(deadlines)})
+            if dry_run:
+                self.stdout.write(
+                    _("Subject: %(subject)s") % {"subject": message.subject} + f"\n\n{message.body}"
+                )
         for deadline in unassigned:
-            self.stdout.write(f"no officer  {deadline.case.number}: {deadline.label} due {deadline.due}")
+            self.stdout.write(
+                _("no officer  %(number)s: %(deadline)s due %(due)s")
+                % {"number": deadline.case.number, "deadline": deadline.label, "due": deadline.due}
+            )
 
         if messages and not dry_run:
             get_connection().send_messages(messages)
-        done = "would be sent" if dry_run else "sent"
-        self.stdout.write(f"{len(messages)} digest(s) {done}, {skipped} officer(s) skipped.")
+        summary = (
+            _("%(sent)s digest(s) would be sent, %(skipped)s officer(s) skipped.")
+            if dry_run
+            else _("%(sent)s digest(s) sent, %(skipped)s officer(s) skipped.")
+        )
+        self.stdout.write(summary % {"sent": len(messages), "skipped": skipped})
 
     def digest(self, officer, deadlines, *, today, days: int) -> EmailMessage:
         base_url = settings.PARKLAND_BASE_URL
