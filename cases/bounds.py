@@ -73,6 +73,7 @@ class NumberRange:
     low: Decimal
     high: Decimal
     message: Promise
+    grouped: bool = True  # thousands separated in messages; not a year or a month
 
 
 # The field's label says the unit of the value (“面积（平方米）”); the range says it again.
@@ -104,8 +105,8 @@ def _ranges() -> dict[str, NumberRange]:
         "interest_rate": NumberRange(zero, setting("PARKLAND_MAX_INTEREST_RATE_PCT"), _OUTSIDE_INTEREST),
         "term_months": NumberRange(Decimal(1), Decimal(setting("PARKLAND_MAX_TERM_MONTHS")), _OUTSIDE_MONTHS),
         # The years and months of targets and month-end closes (their CHECK constraints say the same).
-        "year": NumberRange(Decimal(2000), Decimal(2100), _OUTSIDE),
-        "month": NumberRange(Decimal(1), Decimal(12), _OUTSIDE),
+        "year": NumberRange(Decimal(2000), Decimal(2100), _OUTSIDE, grouped=False),
+        "month": NumberRange(Decimal(1), Decimal(12), _OUTSIDE, grouped=False),
     }
 
 

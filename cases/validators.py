@@ -193,9 +193,9 @@ class PlannedDateValidator(_Labelled):
             )
 
 
-def shown_number(value) -> str:
+def shown_number(value, *, grouped: bool = True) -> str:
     """A number as the messages show it: as given, thousands separated, never in exponent form."""
-    return f"{Decimal(value):,f}"
+    return f"{Decimal(value):,f}" if grouped else f"{Decimal(value):f}"
 
 
 @deconstructible
@@ -219,9 +219,9 @@ class PlausibleNumberValidator(_Labelled):
                 code=self.code,
                 params={
                     "field": self.field(),
-                    "value": shown_number(value),
-                    "low": shown_number(limits.low),
-                    "high": shown_number(limits.high),
+                    "value": shown_number(value, grouped=limits.grouped),
+                    "low": shown_number(limits.low, grouped=limits.grouped),
+                    "high": shown_number(limits.high, grouped=limits.grouped),
                 },
             )
 

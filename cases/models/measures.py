@@ -410,6 +410,16 @@ class RevitalisationMeasure(models.Model):
                 }
             )
         on = on or timezone.localdate()
+        opened_on = self.case.opened_on
+        if opened_on and on < opened_on:
+            # The step goes onto the case's timeline, which cannot begin before the case.
+            raise ValidationError(
+                _(
+                    "The date %(date)s is before the case was opened on %(opened)s; "
+                    "an event of the case cannot come before it."
+                )
+                % {"date": on.isoformat(), "opened": opened_on.isoformat()}
+            )
         previous = self.get_status_display()
         self.status = to
         if to == MeasureStatus.NEGOTIATING and not self.started_on:
