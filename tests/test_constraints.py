@@ -371,7 +371,8 @@ def test_a_case_may_be_identified_on_the_day_it_opens():
 
 @pytest.mark.parametrize("field", ["disposed_on", "decision_on"])
 def test_decision_and_disposal_come_on_or_after_identification(field):
-    case = identified_case()
+    # Only a disposed case may hold a disposal date at all, so that one is tried on a disposed case.
+    case = disposed_case() if field == "disposed_on" else identified_case()
     refused_by_database(case, **{field: IDENTIFIED_ON - timedelta(days=1)})
     assert field in clean_errors(case, **{field: IDENTIFIED_ON - timedelta(days=1)})
     accepted_by_database(case, **{field: IDENTIFIED_ON})

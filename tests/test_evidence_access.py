@@ -337,9 +337,7 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised_in_the_exports(client,
 
 
 def test_the_zip_makes_the_same_queries_for_1_and_20_documents(client, w):
-    other = factories.make_case(
-        park=w.park, status="investigating", identified_on=w.case.identified_on, officer=w.officer
-    )
+    other = factories.make_case(park=w.park, status="investigating", officer=w.officer)
     add(w.case, "site_inspection")
     for index in range(20):
         add(other, "other" if index % 2 else "site_inspection", original_name=f"照片{index}.pdf")
@@ -356,9 +354,7 @@ def test_the_zip_makes_the_same_queries_for_1_and_20_documents(client, w):
 
 
 def test_the_case_page_makes_the_same_queries_for_1_and_20_documents(client, w):
-    other = factories.make_case(
-        park=w.park, status="investigating", identified_on=w.case.identified_on, officer=w.officer
-    )
+    other = factories.make_case(park=w.park, status="investigating", officer=w.officer)
     add(w.case, "site_inspection")
     documents = [add(other, "other" if i % 3 else "site_inspection") for i in range(18)]
     documents[0].withdraw(by=w.officer, reason="错传")

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import get_resolver, reverse
+from django.utils.html import escape
 
 from cases.models import CaseEvent, CustodyEvent, DisposalCase, EvidenceDocument, EvidenceRequirement
 from tests import factories
@@ -43,6 +44,19 @@ def messages_of(response) -> list[str]:
 
 def move(client, case: DisposalCase, to: str, **data):
     return client.post(reverse("case-transition", args=[case.number]), {"to": to, **data})
+
+
+def step_errors(response) -> list[str]:
+    """What a refused step says inside its own form, on the case page shown again (422)."""
+    assert response.status_code == 422
+    [form] = [item["form"] for item in response.context["transitions"] if item["form"].is_bound]
+    errors = [str(error) for error in form.non_field_errors()]
+    for error in errors:
+        assert escape(error) in response.text
+    return errors
+
+
+IDENTIFIED_ON = "2022-03-01"  # typed in the step into "identified"
 
 
 def reload(case: DisposalCase) -> DisposalCase:
@@ -237,9 +251,9 @@ def test_a_step_that_is_not_gated_shows_no_checklist(client, w):
 
 def test_uploading_the_missing_documents_turns_them_present_and_opens_the_step(client, w):
     sign_in(client, w.supervisor)
-    response = move(client, w.case, "identified")
+    response = move(client, w.case, "identified", identified_on=IDENTIFIED_ON)
     assert reload(w.case).status == "investigating"
-    assert sum("Missing evidence" in m for m in messages_of(response)) == 4
+    assert sum("Missing evidence" in m for m in step_errors(response)) == 4
 
     sign_in(client, w.officer)
     for doc_type in IDENTIFIED_EVIDENCE:
@@ -250,9 +264,9 @@ def test_uploading_the_missing_documents_turns_them_present_and_opens_the_step(c
     assert 'data-met="false"' not in case_page(client, w.case).text
 
     sign_in(client, w.supervisor)
-    move(client, w.case, "identified")
+    assert move(client, w.case, "identified", identified_on=IDENTIFIED_ON).status_code == 302
     case = reload(w.case)
-    assert case.status == "identified"
+    assert (case.status, case.identified_on) == ("identified", date(2022, 3, 1))
     event = case.events.get(kind=CaseEvent.Kind.STATUS_CHANGE)
     assert (event.from_status, event.to_status, event.override_reason) == ("investigating", "identified", "")
 
@@ -260,9 +274,12 @@ def test_uploading_the_missing_documents_turns_them_present_and_opens_the_step(c
 def test_the_step_is_refused_while_one_document_is_missing(client, w):
     for doc_type in IDENTIFIED_EVIDENCE[:-1]:
         add(w.case, doc_type)
-    response = move(sign_in(client, w.supervisor), w.case, "identified")
-    assert reload(w.case).status == "investigating"
-    assert messages_of(response) == ["Missing evidence: site inspection record / photos."]
+    response = move(sign_in(client, w.supervisor), w.case, "identified", identified_on=IDENTIFIED_ON)
+    assert (reload(w.case).status, reload(w.case).identified_on) == ("investigating", None)
+    assert messages_of(response) == [
+        f"Case {w.case.number} did not move to “identified”: see the step below."
+    ]
+    assert step_errors(response) == ["Missing evidence: site inspection record / photos."]
     assert not w.case.events.exists()
 
 
@@ -278,8 +295,9 @@ def test_withdrawn_and_superseded_documents_do_not_count(client, w):
         checklist(case_page(sign_in(client, w.supervisor), w.case))["site inspection record / photos"]
         is False
     )
-    move(client, w.case, "identified")
+    response = move(client, w.case, "identified", identified_on=IDENTIFIED_ON)
     assert reload(w.case).status == "investigating"
+    assert step_errors(response) == ["Missing evidence: site inspection record / photos."]
 
 
 def test_a_current_new_version_still_counts(w):
@@ -295,9 +313,9 @@ def test_a_supervisor_override_with_a_reason_passes_and_stays_visible(client, w)
     sign_in(client, w.supervisor)
     page = case_page(client, w.case)
     assert 'name="override_reason"' in page.text
-    move(client, w.case, "identified", override_reason=reason)
+    move(client, w.case, "identified", override_reason=reason, identified_on=IDENTIFIED_ON)
     case = reload(w.case)
-    assert case.status == "identified"
+    assert (case.status, case.identified_on) == ("identified", date(2022, 3, 1))
     event = case.events.get(kind=CaseEvent.Kind.STATUS_CHANGE)
     assert event.override_reason == reason
     assert event.actor == w.supervisor
@@ -323,7 +341,9 @@ def test_an_officer_cannot_override_missing_evidence(client, w):
     assert 'name="override_reason"' not in case_page(client, case).text
     response = move(client, case, "implementing", override_reason="领导同意")
     assert reload(case).status == "planning"
-    assert "Only a supervisor may let a case move on with evidence missing." in messages_of(response)
+    assert "Only a supervisor may let a case move on with evidence missing." in step_errors(response)
+    # Shown again to an officer, the step still offers no override.
+    assert 'name="override_reason"' not in response.text
 
 
 def test_free_take_back_waits_for_the_hearing_notice_and_government_approval(client, w):
@@ -344,7 +364,7 @@ def test_free_take_back_waits_for_the_hearing_notice_and_government_approval(cli
         "government approval": False,
     }
     response = move(client, case, "implementing")
-    assert messages_of(response) == ["Missing evidence: government approval."]
+    assert step_errors(response) == ["Missing evidence: government approval."]
     assert reload(case).status == "planning"
     upload(client, case, [("批复.pdf", pdf_bytes())], doc_type="government_approval")
     move(client, case, "implementing")
@@ -358,14 +378,19 @@ def test_disposal_waits_for_a_completion_document(client, w):
         identified_on=date(2022, 3, 1),
         disposal_method="idle_fee",
         decision_on=date(2022, 6, 1),
-        disposed_on=date(2022, 9, 1),
     )
+    typed = {"disposed_on": "2022-09-01", "disposed_area_m2": "8000.00"}
     sign_in(client, w.supervisor)
-    move(client, case, "disposed")
-    assert reload(case).status == "implementing"
+    response = move(client, case, "disposed", **typed)
+    [missing] = step_errors(response)
+    assert missing.startswith("Missing evidence: payment voucher")
+    assert (reload(case).status, reload(case).disposed_on) == ("implementing", None)
+    # The refused step is shown again with the date and area as typed.
+    assert 'value="2022-09-01"' in response.text and 'value="8000.00"' in response.text
     upload(client, case, [("缴款凭证.png", png_bytes())], doc_type="payment_voucher")
-    move(client, case, "disposed")
-    assert reload(case).status == "disposed"
+    move(client, case, "disposed", **typed)
+    case = reload(case)
+    assert (case.status, case.disposed_on, case.disposed_area_m2) == ("disposed", date(2022, 9, 1), 8000)
 
 
 # 8. Evidence-chain warnings --------------------------------------------------------------------

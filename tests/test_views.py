@@ -23,6 +23,7 @@ from cases.models import (
     Park,
     Partner,
     RevitalisationMeasure,
+    Status,
 )
 from tests import factories
 
@@ -155,12 +156,9 @@ CASE_FORM_FIELDS = [
     "case_area_m2",
     "officer",
     "opened_on",
-    "identified_on",
     "disposal_method",
     "decision_on",
     "target_on",
-    "disposed_on",
-    "disposed_area_m2",
     "low_willingness",
     "low_willingness_note",
     "evidence_difficulty",
@@ -259,6 +257,26 @@ def new_measure_data(**changes) -> dict:
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def refused_step(response, case: DisposalCase, target: str):
+    """The form of a refused step, shown again on the case page (422) with what was typed.
+
+    Asserts the page says the case did not move and shows each of the form's errors.
+    """
+    assert response.status_code == 422
+    label = str(Status(target).label)
+    assert f"Case {case.number} did not move to “{label}”: see the step below." in messages_of(response)
+    [form] = [item["form"] for item in response.context["transitions"] if item["form"].is_bound]
+    assert form.transition.target == target
+    for error in step_errors(form):
+        assert_shown(response, error)
+    return form
+
+
+def step_errors(form) -> list[str]:
+    """Every error of a step's form, its own and its fields', in order."""
+    return [str(error) for errors in form.errors.values() for error in errors]
 
 
 def assert_shown(response, text: str) -> None:
@@ -775,20 +793,33 @@ def test_an_officer_of_another_park_cannot_mark_a_deadline_of_this_park_through_
 def test_an_officer_cannot_move_a_case_into_a_supervisors_status(client, world, target):
     case = world.case_a
     previous = {"identified": "investigating", "disposed": "implementing"}[target]
-    DisposalCase.objects.filter(pk=case.pk).update(
-        status=previous,
-        identified_on=date(2022, 3, 1),
-        disposal_method="negotiated_recovery",
-        decision_on=date(2022, 4, 1),
-        disposed_on=date(2022, 9, 1),
-    )
+    if target == "identified":
+        DisposalCase.objects.filter(pk=case.pk).update(status=previous)
+    else:
+        DisposalCase.objects.filter(pk=case.pk).update(
+            status=previous,
+            identified_on=date(2022, 3, 1),
+            disposal_method="negotiated_recovery",
+            decision_on=date(2022, 4, 1),
+        )
+    before = DisposalCase.objects.values("identified_on", "disposed_on", "disposed_area_m2").get(pk=case.pk)
     sign_in(client, world.officer_a)
     response = client.post(
-        case_url(case, "case-transition"), {"to": target, "override_reason": "领导同意"}, follow=True
+        case_url(case, "case-transition"),
+        # What the supervisor's step would carry, forged into the officer's post.
+        {
+            "to": target,
+            "override_reason": "领导同意",
+            "identified_on": "2022-03-02",
+            "disposed_on": "2022-09-01",
+            "disposed_area_m2": "10000.00",
+        },
+        follow=True,
     )
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.status == previous
+    assert DisposalCase.objects.values(*before).get(pk=case.pk) == before
     assert not case.events.filter(kind="status_change").exists()
     assert any("cannot move to" in m and case.number in m for m in messages_of(response))
     assert f'data-target="{target}"' not in response.text
@@ -796,15 +827,15 @@ def test_an_officer_cannot_move_a_case_into_a_supervisors_status(client, world, 
 
 def test_a_supervisor_overrides_missing_evidence_with_a_reason_and_the_case_shows_it(client, world):
     case = world.case_a
-    DisposalCase.objects.filter(pk=case.pk).update(status="investigating", identified_on=date(2022, 3, 1))
+    DisposalCase.objects.filter(pk=case.pk).update(status="investigating")
     sign_in(client, world.supervisor_a)
     response = client.post(
         case_url(case, "case-transition"),
-        {"to": "identified", "override_reason": "历史档案遗失，经局务会同意"},
+        {"to": "identified", "identified_on": "2022-03-01", "override_reason": "历史档案遗失，经局务会同意"},
         follow=True,
     )
     case.refresh_from_db()
-    assert case.status == "identified"
+    assert (case.status, case.identified_on) == ("identified", date(2022, 3, 1))
     event = case.events.get(kind="status_change")
     assert event.override_reason == "历史档案遗失，经局务会同意"
     assert event.actor == world.supervisor_a
@@ -829,7 +860,9 @@ def test_an_officer_cannot_override_missing_evidence(client, world):
     )
     case.refresh_from_db()
     assert case.status == "planning"
-    assert "Only a supervisor may let a case move on with evidence missing." in messages_of(response)
+    form = refused_step(response, case, "implementing")
+    assert "Only a supervisor may let a case move on with evidence missing." in step_errors(form)
+    assert 'name="override_reason"' not in response.text  # an officer is offered no override
 
 
 def test_only_a_park_admin_may_reopen_a_closed_case(client, world):

@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from cases.models import CaseEvent, DisposalCase, EvidenceRequirement, Membership
 from tests import factories
-from tests.test_views import add_document, build_world, case_data, case_url, messages_of, sign_in
+from tests.test_views import (
+    add_document,
+    build_world,
+    case_data,
+    case_url,
+    messages_of,
+    refused_step,
+    sign_in,
+    step_errors,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -291,11 +300,15 @@ def test_a_forward_step_writes_the_timeline_and_the_history(client, world):
     assert (latest.status, latest.history_user) == ("investigating", world.officer_a)
 
 
+REASON_REQUIRED = "This field is required."
+
+
 def test_a_back_step_needs_a_reason(client, world):
     case = set_case(world.case_a, status="investigating")
     sign_in(client, world.officer_a)
     response = transition(client, case, to="lead", reason="   ")
-    assert "Give a reason for this step." in messages_of(response)
+    form = refused_step(response, case, "lead")
+    assert form.errors == {"reason": [REASON_REQUIRED]}
     case.refresh_from_db()
     assert case.status == "investigating"
     assert not case.events.exists()
@@ -310,7 +323,7 @@ def test_a_supervisor_withdraws_a_case_only_with_a_reason(client, world):
     case = world.case_a
     sign_in(client, world.supervisor_a)
     response = transition(client, case, to="withdrawn")
-    assert "Give a reason for this step." in messages_of(response)
+    assert refused_step(response, case, "withdrawn").errors == {"reason": [REASON_REQUIRED]}
     case.refresh_from_db()
     assert case.status == "lead"
     transition(client, case, to="withdrawn", reason="不构成闲置")
@@ -330,27 +343,81 @@ def test_a_reopening_needs_a_reason(client, world):
     case = set_case(world.case_a, status="withdrawn", status_before_close="lead")
     sign_in(client, world.admin_a)
     response = transition(client, case, to="lead")
-    assert "Give a reason for this step." in messages_of(response)
+    assert refused_step(response, case, "lead").errors == {"reason": [REASON_REQUIRED]}
     case.refresh_from_db()
     assert case.status == "withdrawn"
 
 
-def test_identification_without_its_date_names_the_missing_date(client, world):
+def test_a_reason_too_long_is_refused_and_kept(client, world):
+    case = set_case(world.case_a, status="investigating")
+    sign_in(client, world.officer_a)
+    response = transition(client, case, to="lead", reason="长" * 2001)
+    form = refused_step(response, case, "lead")
+    assert list(form.errors) == ["reason"]
+    assert "长" * 2001 in response.text
+    case.refresh_from_db()
+    assert (case.status, case.version) == ("investigating", 1)
+
+
+def step_input(page: str, target: str, name: str) -> str:
+    """The <input> of field `name` in the step into `target` on the case page."""
+    return re.search(rf'<input[^>]*id="step-{target}-{name}"[^>]*>', page).group(0)
+
+
+def test_the_identification_step_offers_its_date_prefilled_with_today(client, world):
+    # The old "enter the identification date first" guard is gone: the step carries the date.
+    case = set_case(world.case_a, status="investigating")
+    sign_in(client, world.supervisor_a)
+    field = step_input(client.get(case_url(case)).text, "identified", "identified_on")
+    today = timezone.localdate().isoformat()
+    assert 'name="identified_on"' in field
+    assert f'value="{today}"' in field and f'max="{today}"' in field
+    assert f'min="{case.opened_on.isoformat()}"' in field
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        (lambda: timezone.localdate() + timedelta(days=1), "is in the future."),
+        (lambda: date(2022, 1, 9), "is before the case was opened on 2022-01-10."),
+    ],
+    ids=["in the future", "before the case was opened"],
+)
+def test_an_identification_date_in_the_future_or_before_the_opening_is_refused_and_kept(
+    client, world, typed, error
+):
     case = set_case(world.case_a, status="investigating")
     file_evidence(case, "identified", by=world.officer_a)
     sign_in(client, world.supervisor_a)
-    response = transition(client, case, to="identified")
-    assert "Enter the identification date before moving the case to “identified”." in messages_of(response)
+    typed = typed().isoformat()
+    response = transition(client, case, to="identified", identified_on=typed)
+    form = refused_step(response, case, "identified")
+    assert [e for e in step_errors(form) if f"The identification date {typed} {error}" == e]
+    assert f'value="{typed}"' in step_input(response.text, "identified", "identified_on")
     case.refresh_from_db()
-    assert case.status == "investigating"
+    assert (case.status, case.identified_on, case.version) == ("investigating", None, 1)
+    assert not case.events.exists()
+
+
+def test_identification_on_the_date_typed_in_the_step(client, world):
+    case = set_case(world.case_a, status="investigating")
+    file_evidence(case, "identified", by=world.officer_a)
+    sign_in(client, world.supervisor_a)
+    response = transition(client, case, to="identified", identified_on="2022-03-01")
+    assert response.redirect_chain == [(case_url(case), 302)]
+    case.refresh_from_db()
+    assert (case.status, case.identified_on) == ("identified", date(2022, 3, 1))
+    event = case.events.get()
+    assert event.occurred_on == date(2022, 3, 1)
+    assert "2022-03-01" in event.details.split("\n")[0]
 
 
 def test_identification_without_its_evidence_names_every_missing_document(client, world):
-    case = set_case(world.case_a, status="investigating", identified_on=date(2022, 3, 1))
+    case = set_case(world.case_a, status="investigating")
     add_document(case=case, doc_type="site_inspection")
     sign_in(client, world.supervisor_a)
-    response = transition(client, case, to="identified")
-    assert set(messages_of(response)) == {
+    response = transition(client, case, to="identified", identified_on="2022-03-01")
+    assert set(step_errors(refused_step(response, case, "identified"))) == {
         "Missing evidence: land grant contract / supplementary agreement or allocation decision.",
         "Missing evidence: idle land investigation notice.",
         "Missing evidence: proof of service.",
@@ -361,10 +428,10 @@ def test_identification_without_its_evidence_names_every_missing_document(client
 
 
 def test_identification_with_its_evidence_needs_no_override(client, world):
-    case = set_case(world.case_a, status="investigating", identified_on=date(2022, 3, 1))
+    case = set_case(world.case_a, status="investigating")
     file_evidence(case, "identified", by=world.officer_a)
     sign_in(client, world.supervisor_a)
-    transition(client, case, to="identified", override_reason="不需要")
+    transition(client, case, to="identified", identified_on="2022-03-01", override_reason="不需要")
     case.refresh_from_db()
     assert case.status == "identified"
     assert case.events.get().override_reason == ""
@@ -378,41 +445,94 @@ def test_implementation_without_method_and_decision_names_both(client, world):
     assert {
         "Choose the disposal method before implementation starts.",
         "Enter the decision date before implementation starts.",
-    } <= set(messages_of(response))
+    } <= set(step_errors(refused_step(response, case, "implementing")))
     case.refresh_from_db()
     assert case.status == "planning"
 
 
-def test_disposal_without_its_date_is_refused(client, world):
+def implementing(world) -> DisposalCase:
     case = set_case(
         world.case_a,
         status="implementing",
+        case_area_m2=Decimal("8000.00"),
         identified_on=date(2022, 3, 1),
         disposal_method="negotiated_recovery",
         decision_on=date(2022, 4, 1),
     )
     file_evidence(case, "disposed", by=world.officer_a)
+    return case
+
+
+def test_the_disposal_step_offers_today_and_the_case_area_prefilled(client, world):
+    # The old "enter the disposal date first" guard is gone: the step carries date and area.
+    case = implementing(world)
     sign_in(client, world.supervisor_a)
-    response = transition(client, case, to="disposed")
-    assert "Enter the disposal date before closing the case as disposed." in messages_of(response)
+    page = client.get(case_url(case)).text
+    today = timezone.localdate().isoformat()
+    assert f'value="{today}"' in step_input(page, "disposed", "disposed_on")
+    assert f'max="{today}"' in step_input(page, "disposed", "disposed_on")
+    area = step_input(page, "disposed", "disposed_area_m2")
+    assert 'value="8000.00"' in area and 'max="8000.00"' in area
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "error"),
+    [
+        ({"disposed_on": "2999-01-01"}, None, "The disposal date 2999-01-01 is in the future."),
+        (
+            {"disposed_on": "2022-02-28"},
+            None,
+            "The disposal date 2022-02-28 is before the case was identified on 2022-03-01.",
+        ),
+        ({"disposed_area_m2": "8000.01"}, "disposed_area_m2", None),
+        ({"disposed_area_m2": "0"}, "disposed_area_m2", None),
+        ({"disposed_on": ""}, "disposed_on", "This field is required."),
+    ],
+    ids=["in the future", "before identification", "above the case area", "zero", "no date"],
+)
+def test_a_disposal_the_rules_refuse_is_shown_again_as_typed(client, world, typed, field, error):
+    case = implementing(world)
+    sign_in(client, world.supervisor_a)
+    data = {"disposed_on": "2022-09-01", "disposed_area_m2": "6000.00", **typed}
+    response = transition(client, case, to="disposed", **data)
+    form = refused_step(response, case, "disposed")
+    if field:
+        assert list(form.errors) == [field]
+    if error:
+        assert error in step_errors(form)
+    for name, value in data.items():
+        if value:
+            assert f'value="{value}"' in step_input(response.text, "disposed", name)
     case.refresh_from_db()
-    assert case.status == "implementing"
-
-
-def test_a_supervisor_disposes_of_a_case_and_the_disposed_area_defaults_to_the_case_area(client, world):
-    case = set_case(
-        world.case_a,
-        status="implementing",
-        identified_on=date(2022, 3, 1),
-        disposal_method="negotiated_recovery",
-        decision_on=date(2022, 4, 1),
-        disposed_on=date(2022, 9, 1),
+    assert (case.status, case.disposed_on, case.disposed_area_m2, case.version) == (
+        "implementing",
+        None,
+        None,
+        1,
     )
-    file_evidence(case, "disposed", by=world.officer_a)
+
+
+def test_a_supervisor_disposes_of_a_case_with_the_date_and_area_of_the_step(client, world):
+    case = implementing(world)
     sign_in(client, world.supervisor_a)
-    transition(client, case, to="disposed")
+    transition(client, case, to="disposed", disposed_on="2022-09-01", disposed_area_m2="8000.00")
     case.refresh_from_db()
-    assert (case.status, case.disposed_area_m2) == ("disposed", case.case_area_m2)
+    assert (case.status, case.disposed_on, case.disposed_area_m2) == (
+        "disposed",
+        date(2022, 9, 1),
+        case.case_area_m2,
+    )
+    event = case.events.get()
+    assert event.occurred_on == date(2022, 9, 1)
+    assert "2022-09-01" in event.details and "8,000.00" in event.details
+
+
+def test_a_supervisor_disposes_of_part_of_the_case_area(client, world):
+    case = implementing(world)
+    sign_in(client, world.supervisor_a)
+    transition(client, case, to="disposed", disposed_on="2022-09-01", disposed_area_m2="6500.50")
+    case.refresh_from_db()
+    assert (case.status, case.disposed_area_m2) == ("disposed", Decimal("6500.50"))
 
 
 @pytest.mark.parametrize(
@@ -423,7 +543,6 @@ def test_a_supervisor_disposes_of_a_case_and_the_disposed_area_defaults_to_the_c
         {},
         {"to": "disposed"},
         {"to": "<script>alert(1)</script>"},
-        {"to": "investigating", "reason": "长" * 3000},
         {"to": ["investigating", "identified"]},
     ],
 )
@@ -439,7 +558,7 @@ def test_a_malformed_transition_is_refused_with_a_message(client, world, data):
 
 
 def test_the_page_offers_only_the_steps_this_user_may_take_now(client, world):
-    case = set_case(world.case_a, status="investigating", identified_on=date(2022, 3, 1))
+    case = set_case(world.case_a, status="investigating")
     sign_in(client, world.officer_a)
     page = client.get(case_url(case)).text
     assert set(re.findall(r'data-target="(\w+)"', page)) == {"lead"}
@@ -448,6 +567,8 @@ def test_the_page_offers_only_the_steps_this_user_may_take_now(client, world):
     page = client.get(case_url(case)).text
     assert set(re.findall(r'data-target="(\w+)"', page)) == {"lead", "identified", "withdrawn"}
     assert 'name="override_reason"' in page  # evidence is missing, so the supervisor may override
+    assert page.count('name="identified_on"') == 1  # only the step into "identified" takes its date
+    assert 'name="disposed_on"' not in page
 
 
 def test_a_closed_case_offers_reopening_to_the_park_admin_only(client, world):
@@ -462,19 +583,16 @@ def test_every_successful_step_of_a_full_run_leaves_one_event_and_one_history_re
     case = world.case_a
     steps = [
         ("officer_a", "investigating", {}),
-        ("supervisor_a", "identified", {"override_reason": "档案移交中"}),
+        ("supervisor_a", "identified", {"identified_on": "2022-03-01", "override_reason": "档案移交中"}),
         ("officer_a", "planning", {}),
         ("officer_a", "implementing", {}),
-        ("supervisor_a", "disposed", {}),
+        ("supervisor_a", "disposed", {"disposed_on": "2022-09-01", "disposed_area_m2": "10000.00"}),
     ]
     for who, target, extra in steps:
-        if target == "identified":
-            set_case(case, identified_on=date(2022, 3, 1))
         if target == "implementing":
             set_case(case, disposal_method="negotiated_recovery", decision_on=date(2022, 4, 1))
             file_evidence(case, "implementing", by=world.officer_a)
         if target == "disposed":
-            set_case(case, disposed_on=date(2022, 9, 1))
             file_evidence(case, "disposed", by=world.officer_a)
         sign_in(client, getattr(world, who))
         before = (case.events.count(), case.history.count())
@@ -484,3 +602,8 @@ def test_every_successful_step_of_a_full_run_leaves_one_event_and_one_history_re
         assert (case.events.count(), case.history.count()) == (before[0] + 1, before[1] + 1)
     assert list(case.events.order_by("pk").values_list("to_status", flat=True)) == [t for _w, t, _e in steps]
     assert CaseEvent.objects.filter(case=case).exclude(override_reason="").count() == 1
+    assert (case.identified_on, case.disposed_on, case.disposed_area_m2) == (
+        date(2022, 3, 1),
+        date(2022, 9, 1),
+        Decimal("10000.00"),
+    )

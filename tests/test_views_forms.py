@@ -15,6 +15,7 @@ from tests.test_views import (
     PARCEL_FORM_FIELDS,
     SCRIPT,
     add_document,
+    assert_shown,
     build_world,
     case_data,
     case_url,
@@ -276,26 +277,13 @@ def free_parcel(world):
         ({"case_area_m2": "3000.01"}, "case_area_m2", "cannot exceed the parcel's area of 3000.00 m²"),
         ({"opened_on": "yesterday"}, "opened_on", "Enter a valid date."),
         ({"opened_on": "2023-02-30"}, "opened_on", "Enter a valid date."),
-        (
-            {"opened_on": "2023-02-01", "identified_on": "2023-01-31"},
-            "identified_on",
-            "A case cannot be identified before it was opened.",
-        ),
-        (
-            {"identified_on": "2023-03-01", "disposed_on": "2023-02-15"},
-            "disposed_on",
-            "A case cannot be disposed of before it was identified.",
-        ),
+        # The identification and disposal dates, and their rules, belong to the workflow's steps
+        # (tests/test_views_cases.py); the case form has no such fields.
         ({"decision_on": "2023-03-01"}, "decision_on", "A decision cannot be made before the case was"),
         (
             {"disposal_method": "transfer"},
             "disposal_method",
             "This disposal method does not apply to this category of land.",
-        ),
-        (
-            {"disposed_area_m2": "3500"},
-            "disposed_area_m2",
-            "The disposed area must be greater than 0 and at most the area under disposal.",
         ),
         ({"category": "vacant"}, "category", "Select a valid choice."),
         ({"litigation": "war"}, "litigation", "Select a valid choice."),
@@ -350,12 +338,26 @@ def test_a_new_case_on_a_parcel_whose_case_is_closed_is_fine(client, world, offi
     assert world.parcel_a.cases.count() == 2
 
 
-def test_a_new_case_never_takes_its_status_from_the_form(client, world, officer, free_parcel):
-    data = new_case_data(free_parcel, world.officer_a, identified_on="2023-03-01")
+RATE_FIGURES = ("identified_on", "disposed_on", "disposed_area_m2")
+
+
+def test_a_new_case_never_takes_its_status_or_the_rates_figures_from_the_form(
+    client, world, officer, free_parcel
+):
+    page = client.get("/cases/new/").text
+    assert not [name for name in RATE_FIGURES if f'name="{name}"' in page]
+    data = new_case_data(
+        free_parcel,
+        world.officer_a,
+        identified_on="2023-03-01",
+        disposed_on="2023-06-01",
+        disposed_area_m2="3000.00",
+    )
     data.update(status="disposed", number="AA-1999-999", version="7")
     assert client.post("/cases/new/", data).status_code == 302
     case = free_parcel.cases.get()
     assert (case.status, case.number, case.version) == ("lead", "AA-2023-001", 1)
+    assert (case.identified_on, case.disposed_on, case.disposed_area_m2) == (None, None, None)
 
 
 def test_html_in_every_case_text_field_is_shown_escaped(client, world, officer, free_parcel):
@@ -484,11 +486,6 @@ def test_a_version_the_case_never_had_is_refused_as_stale(client, world, officer
     [
         ({"case_area_m2": "-1"}, "case_area_m2", "Area under disposal (m²) -1 is outside the allowed range"),
         ({"case_area_m2": "10000.01"}, "case_area_m2", "cannot exceed the parcel's area"),
-        (
-            {"identified_on": "2021-12-31"},
-            "identified_on",
-            "A case cannot be identified before it was opened.",
-        ),
         ({"officer": "officer_b"}, "officer", INVALID_CHOICE),
         ({"officer": "999999"}, "officer", INVALID_CHOICE),
     ],
@@ -500,6 +497,37 @@ def test_a_bad_case_edit_is_refused_and_keeps_the_version(client, world, officer
     post_refused(client, case_url(case, "case-edit"), case_data(case, **changes), field, message)
     case.refresh_from_db()
     assert case.version == 1
+
+
+def test_an_edit_cannot_move_the_opening_after_the_identification(client, world, officer):
+    # The rule "identified no earlier than opened" now binds the case form through opened_on.
+    case = world.case_a
+    DisposalCase.objects.filter(pk=case.pk).update(status="identified", identified_on=date(2022, 3, 1))
+    case.refresh_from_db()
+    before = snapshot()
+    response = client.post(case_url(case, "case-edit"), case_data(case, opened_on="2022-03-02"))
+    assert response.status_code == 422
+    assert_shown(response, "A case cannot be identified before it was opened.")
+    assert snapshot() == before
+
+
+def test_an_edit_cannot_set_or_clear_the_rates_figures(client, world, officer):
+    case = world.case_a
+    DisposalCase.objects.filter(pk=case.pk).update(status="identified", identified_on=date(2022, 3, 1))
+    case.refresh_from_db()
+    page = client.get(case_url(case, "case-edit")).text
+    assert not [name for name in RATE_FIGURES if f'name="{name}"' in page]
+    assert "2022-03-01" in page  # shown read-only beside the form
+    for forged in (
+        {"identified_on": "2022-02-01"},
+        {"identified_on": ""},
+        {"disposed_on": "2022-09-01", "disposed_area_m2": "5000.00"},
+    ):
+        case.refresh_from_db()
+        response = client.post(case_url(case, "case-edit"), {**case_data(case, summary="改"), **forged})
+        assert response.status_code == 302, forged
+        case.refresh_from_db()
+        assert (case.identified_on, case.disposed_on, case.disposed_area_m2) == (date(2022, 3, 1), None, None)
 
 
 def test_clearing_a_date_the_cases_status_needs_is_refused(client, world, officer):
@@ -515,9 +543,9 @@ def test_clearing_a_date_the_cases_status_needs_is_refused(client, world, office
     post_refused(
         client,
         path,
-        case_data(case, identified_on=None, decision_on=None),
-        "identified_on",
-        "An identified case needs its identification date.",
+        case_data(case, decision_on=None),
+        "decision_on",
+        "A case under implementation needs its decision date.",
     )
     post_refused(
         client,

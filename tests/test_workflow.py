@@ -1,12 +1,12 @@
 """The case workflow of DESIGN.md §3, through `DisposalCase.transition_to` and `save_versioned`."""
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.exceptions import (
     GuardFailed,
@@ -25,7 +25,7 @@ from cases.models import (
     Membership,
     Status,
 )
-from cases.models.choices import IDENTIFIED_STATUSES
+from cases.models.choices import IDENTIFIED_STATUSES, PRE_IDENTIFICATION_STATUSES
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,11 @@ def people(park):
 
 
 def dates_for(status: str, category: str) -> dict:
-    """The dates (and method) a case in `status` must carry."""
+    """The dates (and method) a case in `status` must carry.
+
+    The identification and disposal figures are among them, but only the steps into `identified`
+    and `disposed` set those: `case_in` keeps them off a case that is not there yet.
+    """
     fields = {}
     if status in IDENTIFIED_STATUSES:
         fields["identified_on"] = IDENTIFIED_ON
@@ -105,6 +109,8 @@ def case_in(
 ) -> DisposalCase:
     """A case in `status`, with the dates it needs and those, and the evidence, a move to `ready_for` needs.
 
+    The rate's figures a move to `ready_for` needs (identification date; disposal date and area) are
+    left off: the database refuses them on a case not yet there, and the step itself carries them.
     A closed case remembers `came_from` (by default where its closing step started) as the status a
     reopening returns it to.
     """
@@ -115,8 +121,14 @@ def case_in(
     for needed in (came_from, status, ready_for):
         if needed:
             values.update(dates_for(needed, category))
+    if status in PRE_IDENTIFICATION_STATUSES:
+        # Not identified yet: no identification date, and so no decision made after it either.
+        values.pop("identified_on", None)
+        values.pop("decision_on", None)
     if status == S.DISPOSED:
         values["disposed_area_m2"] = "10000.00"
+    else:
+        values.pop("disposed_on", None)
     values.update(fields)
     case = factories.make_case(park=park, category=category, status=status, opened_on=OPENED_ON, **values)
     if evidence and ready_for in GATED_STATUSES:
@@ -127,7 +139,13 @@ def case_in(
 def stored(case: DisposalCase) -> dict:
     """What the database holds of a case's workflow state, for before/after comparisons."""
     row = DisposalCase.objects.values(
-        "status", "version", "status_before_close", "disposed_on", "disposed_area_m2"
+        "status",
+        "version",
+        "status_before_close",
+        "identified_on",
+        "decision_on",
+        "disposed_on",
+        "disposed_area_m2",
     ).get(pk=case.pk)
     return {
         **row,
@@ -158,6 +176,13 @@ def one_rank_below(role: str) -> str:
     return ROLES[ROLES.index(role) - 1].value
 
 
+def carries_figures(transition) -> bool:
+    """The step into `identified` (forward) and the step into `disposed` carry the rate's figures."""
+    return (transition.target == S.IDENTIFIED and transition.kind == "forward") or (
+        transition.target == S.DISPOSED
+    )
+
+
 # The transition table -------------------------------------------------------------------------
 
 
@@ -179,7 +204,14 @@ def test_every_allowed_transition_moves_the_case_and_records_it(transition, park
         transition.source,
         transition.target,
     )
-    assert (event.actor, event.details, event.override_reason) == (by, reason, "")
+    assert (event.actor, event.override_reason) == (by, "")
+    if carries_figures(transition):
+        # The figures the step set (today's date, by default) come first, then any reason.
+        figures, *rest = event.details.split("\n")
+        assert timezone.localdate().isoformat() in figures
+        assert "\n".join(rest) == reason
+    else:
+        assert event.details == reason
     assert event.occurred_on == timezone.localdate()
     record = case.history.first()
     assert (record.status, record.history_user, record.version) == (transition.target, by, after["version"])
@@ -343,9 +375,77 @@ def test_the_reason_is_kept_trimmed_on_the_timeline(park, people):
 # Dates ----------------------------------------------------------------------------------------
 
 
-def test_identification_needs_its_date(park, people):
-    case = case_in(S.INVESTIGATING, park=park, ready_for=S.IDENTIFIED, identified_on=None)
-    refused(case, GuardFailed, S.IDENTIFIED, by=people["supervisor"])
+def test_identification_is_dated_today_unless_the_step_says_otherwise(park, people):
+    # The old guard ("enter the identification date first") is gone: the step carries the date.
+    case = case_in(S.INVESTIGATING, park=park, ready_for=S.IDENTIFIED)
+    assert case.identified_on is None
+    event = case.transition_to(S.IDENTIFIED, by=people["supervisor"])
+    today = timezone.localdate()
+    assert stored(case)["identified_on"] == today
+    assert event.occurred_on == today
+    assert today.isoformat() in event.details
+
+
+def test_the_identification_date_typed_in_the_step_is_kept_and_dates_the_event(park, people):
+    case = case_in(S.INVESTIGATING, park=park, ready_for=S.IDENTIFIED)
+    event = case.transition_to(S.IDENTIFIED, by=people["supervisor"], identified_on=IDENTIFIED_ON)
+    assert stored(case)["identified_on"] == IDENTIFIED_ON
+    assert event.occurred_on == IDENTIFIED_ON
+    assert event.details.split("\n")[0].count(IDENTIFIED_ON.isoformat()) == 1
+    record = case.history.first()
+    assert (record.status, record.identified_on) == (S.IDENTIFIED, IDENTIFIED_ON)
+
+
+def test_an_explicit_event_date_wins_over_the_steps_date(park, people):
+    case = case_in(S.INVESTIGATING, park=park, ready_for=S.IDENTIFIED)
+    event = case.transition_to(
+        S.IDENTIFIED, by=people["supervisor"], identified_on=IDENTIFIED_ON, on=date(2022, 3, 2)
+    )
+    assert (event.occurred_on, stored(case)["identified_on"]) == (date(2022, 3, 2), IDENTIFIED_ON)
+
+
+@pytest.mark.parametrize(
+    "identified_on",
+    [timezone.localdate() + timedelta(days=1), OPENED_ON - timedelta(days=1)],
+    ids=["in the future", "before the case was opened"],
+)
+def test_an_identification_date_in_the_future_or_before_the_opening_is_refused(identified_on, park, people):
+    case = case_in(S.INVESTIGATING, park=park, ready_for=S.IDENTIFIED)
+    with translation.override("en"):
+        error = refused(case, GuardFailed, S.IDENTIFIED, by=people["supervisor"], identified_on=identified_on)
+    assert [m for m in map(str, error.messages) if f"identification date {identified_on.isoformat()}" in m]
+    assert (case.status, case.identified_on) == (S.INVESTIGATING, None)
+
+
+def test_the_identification_date_may_be_the_opening_day_or_today(park, people):
+    first = case_in(S.INVESTIGATING, park=park, ready_for=S.IDENTIFIED)
+    first.transition_to(S.IDENTIFIED, by=people["supervisor"], identified_on=OPENED_ON)
+    assert stored(first)["identified_on"] == OPENED_ON
+    second = case_in(S.INVESTIGATING, park=park, ready_for=S.IDENTIFIED)
+    second.transition_to(S.IDENTIFIED, by=people["supervisor"], identified_on=timezone.localdate())
+    assert stored(second)["identified_on"] == timezone.localdate()
+
+
+def test_a_step_back_to_investigation_clears_the_identification_and_the_history_keeps_it(park, people):
+    case = case_in(S.IDENTIFIED, park=park, disposal_method="negotiated_recovery", decision_on=DECISION_ON)
+    event = case.transition_to(S.INVESTIGATING, by=people["officer"], reason="认定依据不足，退回补充调查")
+    assert (case.identified_on, case.decision_on) == (None, None)
+    row = stored(case)
+    assert (row["status"], row["identified_on"], row["decision_on"]) == (S.INVESTIGATING, None, None)
+    assert event.details == "认定依据不足，退回补充调查"
+    before = case.history.all()[1]
+    assert (before.status, before.identified_on, before.decision_on) == (
+        S.IDENTIFIED,
+        IDENTIFIED_ON,
+        DECISION_ON,
+    )
+
+
+def test_reopening_a_case_withdrawn_once_identified_keeps_its_identification(park, people):
+    case = case_in(S.WITHDRAWN, park=park, came_from=S.IDENTIFIED)
+    event = case.transition_to(S.IDENTIFIED, by=people["park_admin"], reason="撤销有误，恢复办理")
+    assert (stored(case)["status"], stored(case)["identified_on"]) == (S.IDENTIFIED, IDENTIFIED_ON)
+    assert event.details == "撤销有误，恢复办理"
 
 
 @pytest.mark.parametrize("missing", ["disposal_method", "decision_on"])
@@ -356,29 +456,107 @@ def test_implementation_needs_the_method_and_the_decision_date(missing, park, pe
     refused(case, GuardFailed, S.IMPLEMENTING, by=people["supervisor"])
 
 
-def test_a_disposal_needs_its_date(park, people):
-    case = case_in(S.IMPLEMENTING, park=park, ready_for=S.DISPOSED, disposed_on=None)
-    refused(case, GuardFailed, S.DISPOSED, by=people["supervisor"])
-
-
-def test_the_disposed_area_defaults_to_the_case_area(park, people):
+def test_a_disposal_is_dated_today_and_covers_the_case_area_unless_the_step_says_otherwise(park, people):
+    # The old guard ("enter the disposal date first") is gone: the step carries date and area.
     case = case_in(S.IMPLEMENTING, park=park, ready_for=S.DISPOSED, case_area_m2="7500.50")
-    case.transition_to(S.DISPOSED, by=people["supervisor"])
-    assert DisposalCase.objects.get(pk=case.pk).disposed_area_m2 == Decimal("7500.50")
+    assert (case.disposed_on, case.disposed_area_m2) == (None, None)
+    event = case.transition_to(S.DISPOSED, by=people["supervisor"])
+    today = timezone.localdate()
+    row = stored(case)
+    assert (row["disposed_on"], row["disposed_area_m2"]) == (today, Decimal("7500.50"))
+    assert event.occurred_on == today
+    assert today.isoformat() in event.details and "7,500.50" in event.details
 
 
-def test_a_disposed_area_given_beforehand_is_kept(park, people):
-    case = case_in(S.IMPLEMENTING, park=park, ready_for=S.DISPOSED, disposed_area_m2="6000.00")
-    case.transition_to(S.DISPOSED, by=people["supervisor"])
-    assert DisposalCase.objects.get(pk=case.pk).disposed_area_m2 == Decimal("6000.00")
+def test_the_disposal_date_and_area_typed_in_the_step_are_kept(park, people):
+    case = case_in(S.IMPLEMENTING, park=park, ready_for=S.DISPOSED)
+    event = case.transition_to(
+        S.DISPOSED, by=people["supervisor"], disposed_on=DISPOSED_ON, disposed_area_m2=Decimal("6000.00")
+    )
+    row = stored(case)
+    assert (row["disposed_on"], row["disposed_area_m2"]) == (DISPOSED_ON, Decimal("6000.00"))
+    assert event.occurred_on == DISPOSED_ON
+    assert DISPOSED_ON.isoformat() in event.details and "6,000.00" in event.details
+    record = case.history.first()
+    assert (record.disposed_on, record.disposed_area_m2) == (DISPOSED_ON, Decimal("6000.00"))
+
+
+def test_the_disposed_area_may_be_the_whole_case_area(park, people):
+    case = case_in(S.IMPLEMENTING, park=park, ready_for=S.DISPOSED, case_area_m2="5000.00")
+    case.transition_to(S.DISPOSED, by=people["supervisor"], disposed_area_m2=Decimal("5000.00"))
+    assert stored(case)["disposed_area_m2"] == Decimal("5000.00")
+
+
+@pytest.mark.parametrize(
+    ("figures", "shown"),
+    [
+        ({"disposed_on": timezone.localdate() + timedelta(days=1)}, "is in the future"),
+        ({"disposed_on": IDENTIFIED_ON - timedelta(days=1)}, "before the case was identified on 2022-03-01"),
+        ({"disposed_area_m2": Decimal("5000.01")}, "5,000.01 m² must be greater than 0"),
+        ({"disposed_area_m2": Decimal("0")}, "of 0 m² must be greater than 0"),
+        ({"disposed_area_m2": Decimal("-1")}, "of -1 m² must be greater than 0"),
+    ],
+    ids=["in the future", "before identification", "above the case area", "zero", "negative"],
+)
+def test_a_disposal_the_rules_refuse_leaves_the_case_as_it_was(figures, shown, park, people):
+    case = case_in(S.IMPLEMENTING, park=park, ready_for=S.DISPOSED, case_area_m2="5000.00")
+    with translation.override("en"):
+        error = refused(case, GuardFailed, S.DISPOSED, by=people["supervisor"], **figures)
+    assert [m for m in map(str, error.messages) if shown in m]
+    assert (case.status, case.status_before_close, case.disposed_on, case.disposed_area_m2) == (
+        S.IMPLEMENTING,
+        "",
+        None,
+        None,
+    )
 
 
 def test_a_move_the_case_rules_refuse_leaves_the_case_as_it_was(park, people):
-    # A disposed area above the case area is caught by full_clean before anything is saved.
+    # A case area above the parcel's is caught by full_clean before anything is saved, and the
+    # figures the step put on the copy in memory are taken off again.
     case = case_in(S.IMPLEMENTING, park=park, ready_for=S.DISPOSED, case_area_m2="5000.00")
-    case.disposed_area_m2 = Decimal("5000.01")
+    case.case_area_m2 = case.parcel.area_m2 + 1
     refused(case, GuardFailed, S.DISPOSED, by=people["supervisor"])
-    assert (case.status, case.status_before_close) == (S.IMPLEMENTING, "")
+    assert (case.status, case.status_before_close, case.disposed_on, case.disposed_area_m2) == (
+        S.IMPLEMENTING,
+        "",
+        None,
+        None,
+    )
+
+
+FIGURES = {
+    "identified_on": IDENTIFIED_ON,
+    "disposed_on": DISPOSED_ON,
+    "disposed_area_m2": Decimal("100.00"),
+}
+
+
+def figures_refused_by(transition) -> list[str]:
+    if transition.target == S.IDENTIFIED and transition.kind == "forward":
+        return ["disposed_on", "disposed_area_m2"]
+    if transition.target == S.DISPOSED:
+        return ["identified_on"]
+    return list(FIGURES)
+
+
+REFUSED_FIGURES = [(t, figure) for t in TRANSITIONS for figure in figures_refused_by(t)]
+
+
+@pytest.mark.parametrize(
+    ("transition", "figure"), REFUSED_FIGURES, ids=[f"{transition_id(t)}:{f}" for t, f in REFUSED_FIGURES]
+)
+def test_no_other_step_takes_the_rates_figures(transition, figure, park, people):
+    case = case_in(transition.source, park=park, ready_for=transition.target, came_from=transition.target)
+    error = refused(
+        case,
+        GuardFailed,
+        transition.target,
+        by=people[transition.role],
+        reason=reason_for(transition),
+        **{figure: FIGURES[figure]},
+    )
+    assert error.messages
 
 
 # Evidence -------------------------------------------------------------------------------------
@@ -594,12 +772,26 @@ def test_a_transition_on_a_stale_copy_changes_nothing(park, people):
 
 
 def test_a_case_walks_the_whole_way_with_one_event_and_one_record_per_step(park, people):
-    case = case_in(S.LEAD, park=park, ready_for=S.DISPOSED, evidence=False)
+    case = case_in(S.LEAD, park=park, evidence=False)
     path = [S.INVESTIGATING, S.IDENTIFIED, S.PLANNING, S.IMPLEMENTING, S.DISPOSED]
+    figures = {
+        S.IDENTIFIED: {"identified_on": IDENTIFIED_ON},
+        S.DISPOSED: {"disposed_on": DISPOSED_ON, "disposed_area_m2": Decimal("9000.00")},
+    }
     for target in path:
+        if target == S.IMPLEMENTING:
+            # The method and the decision date are the officer's to record; the rate's figures are not.
+            case.disposal_method, case.decision_on = METHOD["idle"], DECISION_ON
+            case.save_versioned(by=people["officer"])
         file_evidence(case, target, by=people["officer"])
-        case.transition_to(target, by=people["supervisor"])
+        case.transition_to(target, by=people["supervisor"], **figures.get(target, {}))
     case.refresh_from_db()
-    assert case.version == 1 + len(path)
-    assert case.history.count() == 1 + len(path)
+    assert case.version == 2 + len(path)  # one per step, and the edit that recorded the decision
+    assert case.history.count() == 2 + len(path)
     assert [e.to_status for e in CaseEvent.objects.filter(case=case).order_by("pk")] == path
+    assert (case.identified_on, case.decision_on, case.disposed_on, case.disposed_area_m2) == (
+        IDENTIFIED_ON,
+        DECISION_ON,
+        DISPOSED_ON,
+        Decimal("9000.00"),
+    )

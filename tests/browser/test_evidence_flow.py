@@ -45,7 +45,6 @@ def test_uploads_turn_the_checklist_green_and_the_case_is_identified(
         parcel=parcel,
         status="investigating",
         opened_on=date(2026, 10, 8),
-        identified_on=date(2026, 11, 20),
         officer=officer,
     )
     make_document(case=case, doc_type="grant_contract", uploaded_by=officer, content=b"%PDF-1.4 grant\n")
@@ -70,10 +69,12 @@ def test_uploads_turn_the_checklist_green_and_the_case_is_identified(
 
     sign_in("demo-supervisor")
     page.goto(f"{live_server.url}/cases/{case.number}/")
-    page.locator("form.transition-form[data-target=identified] button").click()
+    step = page.locator("form.transition-form[data-target=identified]")
+    step.locator("[name=identified_on]").fill("2026-11-20")
+    step.locator("button").click()
     expect(page.locator(".alert-success")).to_be_visible()
     case.refresh_from_db()
-    assert case.status == "identified"
+    assert (case.status, case.identified_on) == ("identified", date(2026, 11, 20))
 
     document = case.documents.current().get(doc_type="site_inspection")
     sign_in("demo-viewer")

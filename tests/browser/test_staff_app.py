@@ -1,11 +1,13 @@
 """A land officer's day in a real browser, and what viewers and other parks cannot do."""
 
+from datetime import timedelta
+
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from playwright.sync_api import expect
 
-from cases.models import CaseEvent, DisposalCase, Enterprise, LandParcel
+from cases.models import CaseEvent, DisposalCase, Enterprise, LandParcel, Status
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -16,9 +18,11 @@ def _submit(page):
 
 def test_officer_records_a_case_and_moves_it_forward(demo, live_server, page, sign_in, screenshot):
     sign_in("demo-officer")
+    today = timezone.localdate()
+    tomorrow = (today + timedelta(days=1)).isoformat()
     with translation.override("zh-hans"):
         expect(page.locator("h1")).to_have_text(str(_("Dashboard")))
-        date_guard = str(_("Enter the identification date before moving the case to “identified”."))
+        future_date = str(_("The identification date %(date)s is in the future.") % {"date": tomorrow})
 
     page.goto(f"{live_server.url}/enterprises/new/")
     page.locator("[name=name]").fill("珠海市澄川精密科技有限公司")
@@ -46,7 +50,7 @@ def test_officer_records_a_case_and_moves_it_forward(demo, live_server, page, si
 
     page.locator(f"a[href='/cases/{case.number}/events/new/']").first.click()
     page.locator("[name=kind]").select_option("site_inspection")
-    page.locator("[name=occurred_on]").fill("2026-11-20")
+    page.locator("[name=occurred_on]").fill(today.isoformat())  # not before the case, opened today
     page.locator("[name=title]").fill("现场勘查")
     _submit(page)
     expect(page.locator(".timeline")).to_contain_text("现场勘查")
@@ -61,12 +65,24 @@ def test_officer_records_a_case_and_moves_it_forward(demo, live_server, page, si
     # Identification needs a supervisor: the officer is not offered the step.
     expect(page.locator("form.transition-form[data-target=identified]")).to_have_count(0)
 
+    # The supervisor's step carries the identification date, today unless typed otherwise.
     sign_in("demo-supervisor")
     page.goto(f"{live_server.url}/cases/{case.number}/")
-    page.locator("form.transition-form[data-target=identified] button").click()
-    expect(page.locator(".alert-danger").first).to_contain_text(date_guard)
+    step = page.locator("form.transition-form[data-target=identified]")
+    expect(step.locator("[name=identified_on]")).to_have_value(today.isoformat())
+    step.locator("[name=identified_on]").fill(tomorrow)
+    step.locator("button").click()
+    with translation.override("zh-hans"):
+        not_moved = str(
+            _("Case %(number)s did not move to “%(target)s”: see the step below.")
+            % {"number": case.number, "target": Status.IDENTIFIED.label}
+        )
+    expect(page.locator(".alert-danger").first).to_contain_text(not_moved)
+    step = page.locator("form.transition-form[data-target=identified]")
+    expect(step).to_contain_text(future_date)
+    expect(step.locator("[name=identified_on]")).to_have_value(tomorrow)  # kept as typed
     case.refresh_from_db()
-    assert case.status == "investigating"
+    assert (case.status, case.identified_on) == ("investigating", None)
 
 
 def test_viewer_sees_no_edit_controls_and_a_forged_post_is_refused(demo, live_server, page, sign_in):
