@@ -9,14 +9,19 @@ from django.db.models import Q, QuerySet
 
 from .models import (
     CaseEvent,
+    CustodyEvent,
     DisposalCase,
     DisposalTarget,
     Enterprise,
     EvidenceDocument,
     LandParcel,
+    LedgerImport,
     LowEfficiencyThreshold,
     Membership,
+    MonthClose,
     Park,
+    Partner,
+    ProjectLead,
     RevitalisationMeasure,
 )
 
@@ -73,6 +78,29 @@ def documents_for(user, *, role: str = Role.VIEWER) -> QuerySet[EvidenceDocument
 
 def measures_for(user, *, role: str = Role.VIEWER) -> QuerySet[RevitalisationMeasure]:
     return _in_parks(RevitalisationMeasure.objects.all(), "case__parcel__park", user, role)
+
+
+def custody_events_for(user, *, role: str = Role.VIEWER) -> QuerySet[CustodyEvent]:
+    return _in_parks(CustodyEvent.objects.all(), "document__case__parcel__park", user, role)
+
+
+def partners_for(user, *, role: str = Role.VIEWER) -> QuerySet[Partner]:
+    return _in_parks(Partner.objects.all(), "park", user, role)
+
+
+def leads_for(user, *, role: str = Role.VIEWER) -> QuerySet[ProjectLead]:
+    return _in_parks(ProjectLead.objects.all(), "park", user, role)
+
+
+def month_closes_for(user, *, role: str = Role.VIEWER) -> QuerySet[MonthClose]:
+    return _in_parks(MonthClose.objects.all(), "park", user, role)
+
+
+def ledger_imports_for(user, *, role: str = Role.VIEWER) -> QuerySet[LedgerImport]:
+    """The imports that touched one of the user's parks (an import may name several)."""
+    if _sees_everything(user):
+        return LedgerImport.objects.all()
+    return LedgerImport.objects.filter(parks__in=parks_for(user, role=role)).distinct()
 
 
 def thresholds_for(user, *, role: str = Role.VIEWER) -> QuerySet[LowEfficiencyThreshold]:
