@@ -30,9 +30,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import scoping
-from .exports import FORMULA_STARTS, append_xlsx_row
-from .models import (
+from .. import scoping
+from ..exports import FORMULA_STARTS, append_xlsx_row
+from ..models import (
     OPEN_STATUSES,
     CaseNumberSequence,
     Category,
@@ -46,7 +46,7 @@ from .models import (
     Status,
     parse_case_number,
 )
-from .models.land import LandUse
+from ..models.land import LandUse
 
 TEXT, DECIMAL, DATE, CHOICE, BOOL, USER = "text", "decimal", "date", "choice", "bool", "user"
 BATCH = 500
