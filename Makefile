@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 # The test suite and the migration check need a key; a real one comes from the environment.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-parkland-tests-only-not-a-secret}
 
-.PHONY: run test lint format messages clean
+.PHONY: run test lint format messages clean bench load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
 var/demo-password: | $(BIN)/python
@@ -48,6 +52,24 @@ format: $(VENV)/.installed-test
 messages: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+# The city-scale benchmark (README: Performance at city scale): its own database parkland_bench on the
+# PostgreSQL of 127.0.0.1, generated once, then pages, exports and wrk throughput. BENCH_ARGS="--no-wrk" …
+bench: $(VENV)/.installed
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# A 5-minute mixed load test (locust) on the bench database that `make bench` leaves; not run in CI.
+LOAD_PORT ?= 8765
+LOAD_USERS ?= 16
+LOAD_TIME ?= 5m
+load: $(VENV)/.installed-bench
+	@test -s var/bench/password || { echo "Run make bench first: it creates the bench database."; exit 1; }
+	PYTHONPATH=scripts:. DJANGO_SETTINGS_MODULE=bench_settings $(BIN)/gunicorn parkland.wsgi \
+		--bind 127.0.0.1:$(LOAD_PORT) --workers 4 --daemon --pid var/bench/gunicorn-load.pid
+	sleep 5; status=0; \
+	$(BIN)/locust -f scripts/locustfile.py --host http://127.0.0.1:$(LOAD_PORT) --headless \
+		-u $(LOAD_USERS) -r 4 -t $(LOAD_TIME) --only-summary || status=$$?; \
+	kill $$(cat var/bench/gunicorn-load.pid); exit $$status
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
