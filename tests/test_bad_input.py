@@ -1530,6 +1530,11 @@ STORED = [
         "decision served 9999-12-31",
         stored_event(date(9999, 12, 31), date(9999, 12, 31), kind="decision_issued"),
     ),
+    (
+        "hearing notice served 9999-12-30",
+        stored_event(date(9999, 12, 30), None, kind="hearing_notice_served"),
+    ),
+    ("hearing notice served 2022-02-01", stored_event(date(2022, 2, 1), None, kind="hearing_notice_served")),
     ("extension decided 9999-12-31", stored_decision("extend_deadline", date(9999, 12, 31))),
     ("parcel agreed start 0001-01-01", stored_parcel(agreed_start_on=date(1, 1, 1), actual_start_on=None)),
 ]
