@@ -5,19 +5,17 @@ is missing or contradicts another, the deadline says it cannot be computed, and 
 on rows already loaded, except `deadlines_for`, which loads many cases in two queries.
 """
 
-import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import MAXYEAR, MINYEAR, date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Prefetch, QuerySet
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import CaseEvent, DisposalCase, DisposalMethod, Status
+from ..models import CaseEvent, DisposalCase, DisposalMethod, Status
+from .calendar import OutOfCalendar, OutOfWorkingCalendar, add_days, add_months, add_working_days, explain
 
 Kind = CaseEvent.Kind
 
@@ -64,15 +62,10 @@ RULES = (
     TEMPORARY_USE,
     RECORDED,
 )
-_RULE_ORDER = {rule.code: index for index, rule in enumerate(RULES)}
+RULE_ORDER = {rule.code: index for index, rule in enumerate(RULES)}
 
 CASE_CLOSED = _("The case is closed.")
 LEFT_LEAD = _("The case has moved on from lead.")
-
-
-def _explain(message, **params) -> str:
-    """A translated message with its named values filled in, rendered in the language active when shown."""
-    return lazy(lambda: str(message) % params, str)()
 
 
 def periods() -> dict[str, int]:
@@ -89,95 +82,6 @@ def periods() -> dict[str, int]:
             raise ImproperlyConfigured(f"PARKLAND_DEADLINE_PERIODS: {name} needs a whole number above 0.")
         result[name] = int(text)
     return result
-
-
-class OutOfCalendar(Exception):
-    """A clock would end beyond the calendar (after 9999-12-31): the deadline cannot be computed.
-
-    Raised by the date arithmetic below; `case_deadlines` turns it into a deadline that says so,
-    so no stored date, however implausible, makes a page fail.
-    """
-
-    def __init__(self, day: date) -> None:
-        super().__init__(day)
-        self.day = day
-
-    @property
-    def reason(self) -> str:
-        return _explain(
-            _("A deadline counted from %(date)s would fall beyond the calendar; check this date."),
-            date=self.day,
-        )
-
-
-def add_days(day: date, days: int) -> date:
-    """`days` calendar days after `day`; OutOfCalendar past 9999-12-31."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError as error:
-        raise OutOfCalendar(day) from error
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` calendar months later, or that month's last day if it is shorter;
-    OutOfCalendar past 9999-12-31."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    if not MINYEAR <= year <= MAXYEAR:
-        raise OutOfCalendar(day)
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-class OutOfWorkingCalendar(Exception):
-    """The official working-day calendar does not cover a year a clock in working days runs through."""
-
-    def __init__(self, day: date, year: int) -> None:
-        super().__init__(day, year)
-        self.day = day
-        self.year = year
-
-    @property
-    def reason(self) -> str:
-        first, last = working_calendar_years()
-        return _explain(
-            _(
-                "The official calendar of working days and holidays covers %(first)s–%(last)s, not "
-                "%(year)s: this deadline in working days cannot be computed until the calendar is updated."
-            ),
-            first=first,
-            last=last,
-            year=self.year,
-        )
-
-
-def working_calendar_years() -> tuple[int, int]:
-    """The first and last year the installed calendar of Chinese working days knows."""
-    import chinese_calendar
-
-    years = sorted({day.year for day in chinese_calendar.holidays})
-    return years[0], years[-1]
-
-
-def add_working_days(day: date, days: int) -> date:
-    """The `days`-th Chinese working day after `day` (the day itself not counted).
-
-    Working days follow the State Council's yearly holiday arrangement (official holidays off,
-    make-up working days on), from the maintained `chinesecalendar` package; a year it does not
-    cover raises OutOfWorkingCalendar rather than guessing.
-    """
-    import chinese_calendar
-
-    counted, current = 0, day
-    while counted < days:
-        current = add_days(current, 1)
-        try:
-            working = chinese_calendar.is_workday(current)
-        except NotImplementedError as error:
-            raise OutOfWorkingCalendar(day, current.year) from error
-        if working:
-            counted += 1
-    return current
 
 
 @dataclass(frozen=True)
@@ -249,33 +153,10 @@ class Deadline:
         return bool(self.is_pending and source and source.due_on == self.due and not source.due_met_on)
 
 
-class Agenda(NamedTuple):
-    overdue: list[Deadline]
-    due_soon: list[Deadline]
-    cannot_compute: list[Deadline]
-
-
-def agenda(deadlines: Iterable[Deadline], *, days: int) -> Agenda:
-    """What is overdue, what falls due within `days` (today included), and what cannot be computed."""
-    deadlines = list(deadlines)
-    overdue = [d for d in deadlines if d.state == "overdue"]
-    soon = [d for d in deadlines if d.state == "open" and d.days_left <= days]
-    unknown = [d for d in deadlines if d.state == "cannot_compute"]
-
-    def by_due(deadline: Deadline) -> tuple:
-        return (deadline.due, deadline.case.number, _RULE_ORDER[deadline.rule])
-
-    return Agenda(
-        sorted(overdue, key=by_due),
-        sorted(soon, key=by_due),
-        sorted(unknown, key=lambda d: (d.case.number, _RULE_ORDER[d.rule])),
-    )
-
-
 def display_order(deadline: Deadline) -> tuple:
     """Overdue first, then open by due date, then what cannot be computed, then what is over."""
     rank = {"overdue": 0, "open": 1, "cannot_compute": 2, "met": 3}[deadline.state]
-    return (rank, deadline.due or date.max, _RULE_ORDER[deadline.rule])
+    return (rank, deadline.due or date.max, RULE_ORDER[deadline.rule])
 
 
 # The rules ------------------------------------------------------------------------------------
@@ -304,7 +185,7 @@ class _Timeline:
 
     def future(self, event: CaseEvent) -> str:
         if event.occurred_on > self.today:
-            return _explain(
+            return explain(
                 _("The event “%(title)s” is dated %(date)s, in the future."),
                 title=event.title,
                 date=event.occurred_on,
@@ -316,7 +197,7 @@ class _Timeline:
         if problem := self.future(event):
             return problem
         if event.occurred_on < self.case.opened_on:
-            return _explain(
+            return explain(
                 _("The event “%(title)s” is dated %(date)s, before the case was opened on %(opened)s."),
                 title=event.title,
                 date=event.occurred_on,
@@ -330,12 +211,12 @@ class _Timeline:
             return problem
         identified = self.case.identified_on
         if identified is None:
-            return _explain(
+            return explain(
                 _("The decision was served on %(date)s, but the case records no identification date."),
                 date=decision.occurred_on,
             )
         if decision.occurred_on < identified:
-            return _explain(
+            return explain(
                 _("The decision was served on %(date)s, before the case was identified on %(identified)s."),
                 date=decision.occurred_on,
                 identified=identified,
@@ -359,7 +240,7 @@ def _investigation_start(tl: _Timeline) -> list[Deadline]:
     start = case.opened_on
     due = add_days(start, tl.clocks["investigation_start_days"])
     if start > tl.today:
-        reason = _explain(_("The case's opening date %(date)s is in the future."), date=start)
+        reason = explain(_("The case's opening date %(date)s is in the future."), date=start)
         return [tl.make(INVESTIGATION_START, start=start, cannot_compute=reason)]
     left = next(
         (e for e in tl.of(Kind.STATUS_CHANGE) if e.from_status == Status.LEAD and e.to_status != Status.LEAD),
@@ -385,7 +266,7 @@ def _holder_replies(tl: _Timeline) -> list[Deadline]:
         served = notice.occurred_on
         problem = tl.source_problem(notice)
         if not problem and stray is not None and notice is notices[0]:
-            problem = _explain(
+            problem = explain(
                 _("An enterprise reply is dated %(reply)s, before the first notice (served %(notice)s)."),
                 reply=stray.occurred_on,
                 notice=served,
@@ -500,20 +381,20 @@ def _enforcement(
     if reminder is not None:
         earliest = max(earliest, add_days(reminder.occurred_on, tl.clocks["reminder_wait_days"]))
     else:
-        hint = _explain(
+        hint = explain(
             _("No reminder to comply is recorded yet: serve one at least %(days)s days before applying."),
             days=tl.clocks["reminder_wait_days"],
         )
     if applied_on:
         return tl.make(ENFORCEMENT, met_on=applied_on, earliest=earliest, **base)
     if remedy is not None:
-        closed = _explain(
+        closed = explain(
             _("A review or lawsuit was filed on %(date)s; enforcement waits for its outcome."),
             date=remedy.occurred_on,
         )
         return tl.make(ENFORCEMENT, closed=closed, **base)
     if complied_on:
-        closed = _explain(_("The decision was complied with on %(date)s."), date=complied_on)
+        closed = explain(_("The decision was complied with on %(date)s."), date=complied_on)
         return tl.make(ENFORCEMENT, closed=closed, **base)
     return tl.make(ENFORCEMENT, earliest=earliest, hint=hint, **base)
 
@@ -524,7 +405,7 @@ def _decided_on(tl: _Timeline) -> tuple[date | None, str]:
     if decided is None:
         return None, _("The case records no decision date.")
     if decided > tl.today:
-        return None, _explain(_("The decision date %(date)s is in the future."), date=decided)
+        return None, explain(_("The decision date %(date)s is in the future."), date=decided)
     return decided, ""
 
 
@@ -537,9 +418,9 @@ def _extension(tl: _Timeline) -> list[Deadline]:
     due = add_months(decided, tl.clocks["extension_months"])
     started = tl.case.parcel.actual_start_on
     if started is not None and started > tl.today:
-        problem = _explain(_("The parcel's actual start date %(date)s is in the future."), date=started)
+        problem = explain(_("The parcel's actual start date %(date)s is in the future."), date=started)
     elif started is not None and started < decided:
-        problem = _explain(
+        problem = explain(
             _("The parcel's actual start date %(start)s is before the extension decision of %(decision)s."),
             start=started,
             decision=decided,
@@ -621,22 +502,3 @@ def case_deadlines(
     if not case.is_open:
         deadlines = [replace(d, closed=CASE_CLOSED) if d.is_pending else d for d in deadlines]
     return sorted(deadlines, key=display_order)
-
-
-def deadlines_for(cases: QuerySet[DisposalCase], *, today: date) -> list[Deadline]:
-    """The deadlines of many cases in two queries: the cases with parcel, park and officer; their events."""
-    rows = cases.select_related("parcel__park", "officer").prefetch_related(
-        Prefetch("events", queryset=CaseEvent.objects.order_by("occurred_on", "created_at", "pk"))
-    )
-    clocks = periods()
-    return [
-        deadline
-        for case in rows
-        for deadline in case_deadlines(case, case.events.all(), today=today, clocks=clocks)
-    ]
-
-
-def pending(deadlines: Sequence[Deadline], *, days: int) -> list[Deadline]:
-    """Overdue, or due within `days`: what an officer must act on now."""
-    found = agenda(deadlines, days=days)
-    return found.overdue + found.due_soon

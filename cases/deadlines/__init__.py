@@ -1,0 +1,37 @@
+"""Statutory deadlines (domain.md §3, DESIGN.md §8): the clocks a case's dated events start.
+
+`calendar` counts days, months and Chinese working days; `rules` declares the clocks in force and
+builds one case's deadlines from its timeline; `agenda` loads many cases' deadlines and sorts what
+an officer must act on.
+"""
+
+from .agenda import Agenda, agenda, deadlines_for, pending
+from .calendar import (
+    OutOfCalendar,
+    OutOfWorkingCalendar,
+    add_days,
+    add_months,
+    add_working_days,
+    working_calendar_years,
+)
+from .rules import DEFAULT_PERIODS, RULES, Deadline, Rule, case_deadlines, display_order, periods
+
+__all__ = [
+    "DEFAULT_PERIODS",
+    "RULES",
+    "Agenda",
+    "Deadline",
+    "OutOfCalendar",
+    "OutOfWorkingCalendar",
+    "Rule",
+    "add_days",
+    "add_months",
+    "add_working_days",
+    "agenda",
+    "case_deadlines",
+    "deadlines_for",
+    "display_order",
+    "pending",
+    "periods",
+    "working_calendar_years",
+]
