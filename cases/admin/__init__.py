@@ -1,0 +1,20 @@
+"""The Django admin, scoped like the staff UI: a user sees and picks only their parks' rows.
+
+One module per topic, like `models/` and `views/`; importing them registers every model.
+"""
+
+from . import cases, evidence, land, parks, reporting, revitalisation
+from .base import ParkListFilter, ParkScopedMixin, ScopedAdmin, ScopedInline
+
+__all__ = [
+    "ParkListFilter",
+    "ParkScopedMixin",
+    "ScopedAdmin",
+    "ScopedInline",
+    "cases",
+    "evidence",
+    "land",
+    "parks",
+    "reporting",
+    "revitalisation",
+]
