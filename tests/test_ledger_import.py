@@ -15,17 +15,11 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from cases.ledger import (
-    LEDGER_COLUMNS,
-    CellProblem,
-    history_reason,
-    import_ledger,
-    ledger_xlsx,
-    parse_bool,
-    parse_date,
-    parse_decimal,
-    read_table,
-)
+from cases.ledger.columns import LEDGER_COLUMNS
+from cases.ledger.importing import history_reason, import_ledger
+from cases.ledger.reading import read_table
+from cases.ledger.values import CellProblem, parse_bool, parse_date, parse_decimal
+from cases.ledger.writing import ledger_xlsx
 from cases.models import (
     CaseNumberSequence,
     DisposalCase,
@@ -34,7 +28,7 @@ from cases.models import (
     LedgerImport,
     Membership,
 )
-from cases.reports import monthly_report
+from cases.reporting import monthly_report
 from tests import factories
 
 pytestmark = pytest.mark.django_db

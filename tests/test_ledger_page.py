@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
 
-from cases.ledger import LEDGER_COLUMNS, import_ledger
+from cases.ledger.columns import LEDGER_COLUMNS
+from cases.ledger.importing import import_ledger
 from cases.models import DisposalCase, LedgerImport, Membership
 from tests import factories
 from tests.test_ledger_import import World, case_row, counts, csv_bytes, refused_lines, xlsx

@@ -1,16 +1,9 @@
 """The ledger (台账) pages: import a park's spreadsheet (dry run, then confirm), its template, and the
 case list written out in ledger form (DESIGN.md §10).
 
-An uploaded file waits between its dry run and the confirmation in a private folder
-(PARKLAND_LEDGER_UPLOAD_DIR), under a random token kept in the uploader's session; no URL serves
-it, and it is deleted once imported, or after a day.
+An uploaded file waits between its dry run and the confirmation as cases/ledger/staging.py keeps it.
 """
 
-import json
-import os
-import re
-import secrets
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -27,25 +20,16 @@ from django.views.decorators.http import require_POST
 
 from .. import scoping
 from ..forms import LedgerUploadForm
-from ..ledger import (
-    XLSX_CONTENT_TYPE,
-    LedgerReport,
-    Outcome,
-    import_ledger,
-    ledger_xlsx,
-    over_limit_message,
-    report_xlsx,
-    template_xlsx,
-)
+from ..ledger import staging
+from ..ledger.importing import import_ledger, over_limit_message
+from ..ledger.report import LedgerReport, Outcome, report_xlsx
+from ..ledger.writing import XLSX_CONTENT_TYPE, ledger_xlsx, template_xlsx
 from ..models import Membership, Park
 from ..uploads import clean_file_name
+from .case import CaseListView
 from .common import invalid, require_role_somewhere
-from .staff import CaseListView
 
 Role = Membership.Role
-SESSION_KEY = "ledger_import"
-TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
-KEEP_SECONDS = 24 * 60 * 60
 SHOWN_ROWS = 1000  # the page lists this many rows; the XLSX report has them all
 
 
@@ -60,66 +44,6 @@ class LedgerSizeLimitHandler(FileUploadHandler):
 
     def file_complete(self, file_size: int):
         return None
-
-
-# The waiting room --------------------------------------------------------------------------------
-
-
-def _folder() -> Path:
-    folder = Path(settings.PARKLAND_LEDGER_UPLOAD_DIR)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def _paths(token: str) -> tuple[Path, Path]:
-    if not TOKEN.fullmatch(token or ""):
-        raise ValueError("not a ledger upload token")
-    folder = _folder()
-    return folder / f"{token}.upload", folder / f"{token}.json"
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-
-
-def _forget(token: str | None) -> None:
-    if not token:
-        return
-    try:
-        for path in _paths(token):
-            path.unlink(missing_ok=True)
-    except ValueError:
-        pass
-
-
-def _sweep() -> None:
-    """Delete what was left waiting for more than a day."""
-    limit = time.time() - KEEP_SECONDS
-    for path in _folder().iterdir():
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
-
-
-def _pending(request) -> tuple[str | None, dict | None]:
-    """The token and the record of this session's last checked or imported file, if it is still here."""
-    token = request.session.get(SESSION_KEY)
-    try:
-        _upload, meta_path = _paths(token)
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (ValueError, OSError, json.JSONDecodeError):
-        return None, None
-    if meta.get("user") != request.user.pk:
-        return None, None
-    return token, meta
-
-
-def _save_meta(token: str, meta: dict) -> None:
-    _write_private(_paths(token)[1], json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
 
 # Pages -----------------------------------------------------------------------------------------------
@@ -153,33 +77,24 @@ def _check_upload(request, form: LedgerUploadForm) -> None:
     data = b"".join(uploaded.chunks())
     name = clean_file_name(uploaded.name) or "ledger"
     report = import_ledger(data, file_name=name, user=request.user, park=park, dry_run=True)
-    _sweep()
-    _forget(request.session.get(SESSION_KEY))
-    token = secrets.token_urlsafe(32)
-    upload_path, _meta = _paths(token)
-    if report.ok:
-        _write_private(upload_path, data)
-    _save_meta(
-        token,
-        {
-            "user": request.user.pk,
-            "park": park.code if park else "",
-            "state": "checked",
-            "report": report.as_dict(),
-        },
-    )
-    request.session[SESSION_KEY] = token
+    meta = {
+        "user": request.user.pk,
+        "park": park.code if park else "",
+        "state": "checked",
+        "report": report.as_dict(),
+    }
+    staging.stage(request, data if report.ok else None, meta)
 
 
 def _context(request, form) -> dict:
-    token, meta = _pending(request)
+    token, meta = staging.pending(request)
     context = {"form": form, "report": None}
     if meta is None:
         return context
     report = LedgerReport.from_dict(meta["report"])
     only_refused = request.GET.get("only") == "refused" and report.refused
     rows = [r for r in report.rows if r.outcome == Outcome.REFUSED] if only_refused else report.rows
-    upload_path, _meta_path = _paths(token)
+    upload_path = staging.upload_path(token)
     context.update(
         report=report,
         state=meta["state"],
@@ -196,8 +111,8 @@ def _context(request, form) -> dict:
 def import_confirm(request):
     """Import the file checked before, all or nothing, checking every row again as it goes."""
     require_role_somewhere(request.user, Role.PARK_ADMIN)
-    token, meta = _pending(request)
-    upload_path = _paths(token)[0] if token else None
+    token, meta = staging.pending(request)
+    upload_path = staging.upload_path(token) if token else None
     if meta is None or meta["state"] != "checked" or not upload_path.exists():
         messages.error(request, _("There is no checked file waiting to be imported; upload it again."))
         return redirect("ledger-import")
@@ -225,14 +140,14 @@ def import_confirm(request):
             _("Nothing was imported: the ledger changed since the check, and some rows are now refused."),
         )
     meta["report"] = report.as_dict()
-    _save_meta(token, meta)
+    staging.save_meta(token, meta)
     return redirect("ledger-import")
 
 
 def import_report(request):
     """The last check's or import's report as XLSX."""
     require_role_somewhere(request.user, Role.PARK_ADMIN)
-    _token, meta = _pending(request)
+    _token, meta = staging.pending(request)
     if meta is None:
         messages.error(request, _("There is no report to download; upload a file first."))
         return redirect("ledger-import")

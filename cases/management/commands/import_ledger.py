@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from cases.ledger import import_ledger, report_xlsx
+from cases.ledger.importing import import_ledger
+from cases.ledger.report import report_xlsx
 from cases.models import Park
 
 
