@@ -14,13 +14,8 @@ from django.utils import timezone, translation
 
 from cases.deadlines import add_months
 from cases.models import DisposalCase, LandParcel, LowEfficiencyThreshold, Membership, Park
-from cases.views.radar import (
-    failing_indicators,
-    stalled_cases,
-    suspected_idle,
-    suspected_low_efficiency,
-    years_before,
-)
+from cases.models.land import years_before
+from cases.models.radar import failing_indicators, stalled_cases
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +136,7 @@ def test_suspected_idle_land_one_and_two_full_years_on(client, parks, monkeypatc
     assert (add_months(agreed, 12) <= today) is (shown is not None)
     assert (add_months(agreed, 24) <= today) is (shown == "two")
     factories.make_parcel(park=parks.park, code="IDLE", agreed_start_on=agreed)
-    assert ("IDLE" in codes(suspected_idle(LandParcel.objects.all(), today))) is (shown is not None)
+    assert ("IDLE" in codes(LandParcel.objects.suspected_idle(today))) is (shown is not None)
     today_is(monkeypatch, today)
     context = radar(client, parks.officer).context
     assert ("IDLE" in codes(context["idle_one_year"])) is (shown == "one")
@@ -199,7 +194,7 @@ def in_use(park, area_m2: str = "20000.00", *, code: str = "LOW", land_use: str 
 
 def low(parcels=None) -> dict[str, list[str]]:
     """The suspected low-efficiency parcels by code, each with the indicators it fails."""
-    found = suspected_low_efficiency(parcels if parcels is not None else LandParcel.objects.all())
+    found = (parcels if parcels is not None else LandParcel.objects.all()).suspected_low_efficiency()
     return {parcel.code: failing_indicators(parcel) for parcel in found}
 
 

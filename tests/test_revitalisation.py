@@ -27,7 +27,7 @@ from cases.models import (
     ProjectLead,
     RevitalisationMeasure,
 )
-from cases.views.revitalisation import matching_cases
+from cases.scoping import cases_for
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -1035,7 +1035,7 @@ def open_case(park, area: str, *, land_use: str = "industrial", **parcel_fields)
 
 
 def matched(user, lead, tolerance="20") -> list[str]:
-    return [case.number for case in matching_cases(user, lead, Decimal(tolerance))]
+    return [case.number for case in lead.matching_cases(cases_for(user), Decimal(tolerance))]
 
 
 def test_the_case_of_exactly_the_area_needed_comes_first_and_other_parks_never(client, land):

@@ -1,13 +1,5 @@
 from .base import M2_PER_MU, m2_to_mu, per_mu
-from .case import (
-    TRANSITIONS,
-    CaseNumberSequence,
-    DisposalCase,
-    MonthFigures,
-    RateFigures,
-    Transition,
-    parse_case_number,
-)
+from .case import DisposalCase
 from .choices import (
     CLOSED_STATUSES,
     GATED_STATUSES,
@@ -24,9 +16,13 @@ from .closes import MonthClose
 from .events import CaseEvent
 from .evidence import CustodyEvent, DocType, EvidenceDocument, EvidenceRequirement, evidence_chain_warnings
 from .land import Enterprise, LandParcel
+from .leads import LeadLink, LeadStatus, ProjectLead
 from .ledger import LedgerImport
-from .measures import LeadLink, LeadStatus, Partner, ProjectLead, RevitalisationMeasure
+from .measures import Partner, RevitalisationMeasure
+from .numbers import CaseNumberSequence, format_case_number, parse_case_number
 from .parks import DisposalTarget, LowEfficiencyThreshold, Membership, Park
+from .rate import MonthFigures, RateFigures
+from .workflow import TRANSITIONS, Transition, TransitionKind
 
 __all__ = [
     "CLOSED_STATUSES",
@@ -64,7 +60,9 @@ __all__ = [
     "RevitalisationMeasure",
     "Status",
     "Transition",
+    "TransitionKind",
     "evidence_chain_warnings",
+    "format_case_number",
     "m2_to_mu",
     "parse_case_number",
     "per_mu",

@@ -1,10 +1,12 @@
 """Land users and the parcels (宗地) they hold."""
 
+import calendar
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -17,7 +19,8 @@ from ..validators import (
     validate_credit_code,
     validate_unit_number,
 )
-from .base import AREA, MONEY, RATIO, choice_constraint, m2_to_mu, per_mu
+from .base import AREA, M2_PER_MU, MONEY, RATIO, choice_constraint, m2_to_mu, per_mu
+from .choices import OPEN_STATUSES, Status
 from .parks import Park
 
 
@@ -84,9 +87,90 @@ class LandUse(models.TextChoices):
     OTHER = "other", _("other")
 
 
+INDUSTRIAL_USES = (LandUse.INDUSTRIAL, LandUse.WAREHOUSE, LandUse.NEW_INDUSTRIAL)
+PER_MU = DecimalField(max_digits=20, decimal_places=6)
+
+
 class SupplyMethod(models.TextChoices):
     GRANT = "grant", _("grant")
     ALLOCATION = "allocation", _("allocation")
+
+
+def years_before(day: date, years: int) -> date:
+    """The latest date whose `years`-th anniversary has come by `day`.
+
+    Anniversaries follow the statutory clocks (cases.deadlines.add_months): 29 February's falls on
+    28 February in other years, so on 28 February of a common year the cut-off reaches back to
+    29 February of a leap year.
+    """
+    year = day.year - years
+    last_of_month = calendar.monthrange(year, day.month)[1]
+    if day.month == 2 and day.day == calendar.monthrange(day.year, 2)[1]:
+        return date(year, 2, last_of_month)
+    return date(year, day.month, min(day.day, last_of_month))
+
+
+def _per_mu(field: str):
+    # value ÷ (area ÷ 666.67) = value × (10000/15) ÷ area, for display.
+    return ExpressionWrapper(F(field) * Value(M2_PER_MU) / F("area_m2"), output_field=PER_MU)
+
+
+class LandParcelQuerySet(models.QuerySet):
+    """The radar's suspects (DESIGN.md §8): land that may be idle or low-efficiency."""
+
+    def not_handled(self):
+        """Land with an open case is being handled; land with a disposed case has been dealt with."""
+        return self.exclude(cases__status__in=[*OPEN_STATUSES, Status.DISPOSED])
+
+    def suspected_idle(self, today: date):
+        """Parcels whose agreed start is at least one full year past, not started, with no case open
+        or disposed."""
+        return (
+            self.filter(agreed_start_on__lte=years_before(today, 1), actual_start_on__isnull=True)
+            .not_handled()
+            .select_related("park", "enterprise")
+            .order_by("agreed_start_on", "code")
+        )
+
+    def suspected_low_efficiency(self):
+        """Industrial parcels in use below any of their park's thresholds, with no case open or
+        disposed.
+
+        Per-亩 figures are compared as value × 10000 < threshold × area × 15, without the repeating
+        666.67, so a parcel exactly at a threshold is never below it.
+
+        Land not yet started is idle, not low-efficiency: the idle lists show it."""
+        thresholds = "park__thresholds__"
+        scaled = {}
+        for value, limit in (
+            ("invested_wan", "min_investment_per_mu_wan"),
+            ("annual_output_wan", "min_output_per_mu_wan"),
+            ("annual_tax_wan", "min_tax_per_mu_wan"),
+        ):
+            scaled[f"{value}_scaled"] = ExpressionWrapper(F(value) * 10000, output_field=PER_MU)
+            scaled[f"{limit}_scaled"] = ExpressionWrapper(
+                F(f"{thresholds}{limit}") * F("area_m2") * 15, output_field=PER_MU
+            )
+        below = (
+            Q(actual_plot_ratio__lt=F(f"{thresholds}min_plot_ratio"))
+            | Q(invested_wan_scaled__lt=F("min_investment_per_mu_wan_scaled"))
+            | Q(annual_output_wan_scaled__lt=F("min_output_per_mu_wan_scaled"))
+            | Q(annual_tax_wan_scaled__lt=F("min_tax_per_mu_wan_scaled"))
+        )
+        return (
+            self.filter(land_use__in=INDUSTRIAL_USES, park__thresholds__isnull=False)
+            .not_handled()
+            .filter(actual_start_on__isnull=False)
+            .alias(**scaled)
+            .annotate(
+                investment_per_mu=_per_mu("invested_wan"),
+                output_per_mu=_per_mu("annual_output_wan"),
+                tax_per_mu=_per_mu("annual_tax_wan"),
+            )
+            .filter(below)
+            .select_related("park__thresholds", "enterprise")
+            .order_by("park__code", "code")
+        )
 
 
 class LandParcel(models.Model):
@@ -203,6 +287,8 @@ class LandParcel(models.Model):
     boundary = models.JSONField(_("boundary (GeoJSON polygon)"), null=True, blank=True)
 
     history = HistoricalRecords()
+
+    objects = LandParcelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("land parcel")

@@ -5,15 +5,15 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..validators import PastDateValidator, PlausibleNumberValidator
-from .base import AREA, MONEY, RATIO, choice_constraint
-from .land import LandUse
+from .base import MONEY, choice_constraint
 from .parks import Park
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -53,6 +53,72 @@ MEASURE_STEPS = {
 AGREED_OR_LATER = (MeasureStatus.AGREED, MeasureStatus.COMPLETED)
 
 
+class MeasureQuerySet(models.QuerySet):
+    """The money of measures: proposed, agreed and completed, in 10k yuan."""
+
+    def money(self) -> dict:
+        """The money of these measures: still proposed or negotiating, agreed, completed."""
+        return self.order_by().aggregate(
+            proposed=Coalesce(
+                Sum("amount_wan", filter=~Q(status__in=[*AGREED_OR_LATER, MeasureStatus.ABANDONED])),
+                Decimal(0),
+            ),
+            agreed=Coalesce(Sum("amount_wan", filter=Q(status=MeasureStatus.AGREED)), Decimal(0)),
+            completed=Coalesce(Sum("amount_wan", filter=Q(status=MeasureStatus.COMPLETED)), Decimal(0)),
+        )
+
+    def money_by_method(self, year: int) -> list[dict]:
+        """Each method's money agreed in `year` (agreed or since completed) and completed in `year`."""
+        money = {
+            row["method"]: row
+            for row in self.order_by()
+            .values("method")
+            .annotate(
+                agreed=Sum("amount_wan", filter=Q(status__in=AGREED_OR_LATER, agreed_on__year=year)),
+                completed=Sum(
+                    "amount_wan", filter=Q(status=MeasureStatus.COMPLETED, concluded_on__year=year)
+                ),
+            )
+        }
+        return [
+            {
+                "method": method,
+                "agreed": money.get(method, {}).get("agreed") or 0,
+                "completed": money.get(method, {}).get("completed") or 0,
+            }
+            for method in MeasureMethod
+        ]
+
+    def by_method(self) -> list[dict]:
+        """Count, agreed and completed money per method used, each with its label."""
+        rows = (
+            self.order_by()
+            .values("method")
+            .annotate(
+                count=Count("pk"),
+                agreed=Coalesce(Sum("amount_wan", filter=Q(status=MeasureStatus.AGREED)), Decimal(0)),
+                completed=Coalesce(Sum("amount_wan", filter=Q(status=MeasureStatus.COMPLETED)), Decimal(0)),
+            )
+            .order_by("method")
+        )
+        labels = dict(MeasureMethod.choices)
+        return [{**row, "label": labels.get(row["method"], row["method"])} for row in rows]
+
+
+class PartnerQuerySet(models.QuerySet):
+    def with_totals(self):
+        """Each partner's number of measures and their money agreed and completed."""
+        return self.annotate(
+            measure_count=Count("measures"),
+            agreed_wan=Coalesce(
+                Sum("measures__amount_wan", filter=Q(measures__status=MeasureStatus.AGREED)), Decimal(0)
+            ),
+            completed_wan=Coalesce(
+                Sum("measures__amount_wan", filter=Q(measures__status=MeasureStatus.COMPLETED)), Decimal(0)
+            ),
+        )
+
+
 class Partner(models.Model):
     """A bank, state-owned enterprise, investor, fund or platform the park works with."""
 
@@ -64,6 +130,8 @@ class Partner(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner")
@@ -209,6 +277,8 @@ class RevitalisationMeasure(models.Model):
     notes = models.TextField(_("description and notes"), blank=True)
 
     history = HistoricalRecords()
+
+    objects = MeasureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("revitalisation measure")
@@ -443,102 +513,3 @@ class RevitalisationMeasure(models.Model):
             )
 
     advance.alters_data = True
-
-
-class LeadStatus(models.TextChoices):
-    OPEN = "open", _("looking for land")
-    MATCHED = "matched", _("linked to a case")
-    CLOSED = "closed", _("closed")
-
-
-class LeadLink(models.TextChoices):
-    JOINT_DEVELOPMENT = "joint_development", _("as a joint development")
-    TRANSFER = "transfer", _("as a transfer of the land-use right")
-
-
-class ProjectLead(models.Model):
-    """An investment project looking for land (意向项目), matched with idle or low-efficiency parcels."""
-
-    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="leads", verbose_name=_("park"))
-    name = models.CharField(_("project"), max_length=200)
-    investor = models.CharField(_("investor"), max_length=200)
-    industry = models.CharField(_("industry"), max_length=100, blank=True)
-    area_needed_m2 = models.DecimalField(
-        _("land area needed (m²)"),
-        **AREA,
-        validators=[PlausibleNumberValidator(_("land area needed (m²)"), "area")],
-    )
-    land_use = models.CharField(
-        _("land use"), max_length=20, choices=LandUse.choices, default=LandUse.INDUSTRIAL
-    )
-    min_plot_ratio = models.DecimalField(
-        _("minimum plot ratio"),
-        **RATIO,
-        null=True,
-        blank=True,
-        validators=[PlausibleNumberValidator(_("minimum plot ratio"), "plot_ratio")],
-    )
-    planned_investment_wan = models.DecimalField(
-        _("planned investment (10k yuan)"),
-        **MONEY,
-        null=True,
-        blank=True,
-        validators=[PlausibleNumberValidator(_("planned investment (10k yuan)"), "money")],
-    )
-    contact = models.CharField(_("contact"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.OPEN)
-    case = models.ForeignKey(
-        "cases.DisposalCase",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="leads",
-        verbose_name=_("linked case"),
-    )
-    link_kind = models.CharField(_("linked as"), max_length=20, choices=LeadLink.choices, blank=True)
-    measure = models.OneToOneField(
-        RevitalisationMeasure,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="lead",
-        verbose_name=_("measure"),
-    )
-    notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("project lead")
-        verbose_name_plural = _("project leads")
-        ordering = ["status", "-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(area_needed_m2__gt=0),
-                name="%(app_label)s_%(class)s_area_positive",
-                violation_error_message=_("The land area needed must be greater than 0 m²."),
-            ),
-            models.CheckConstraint(
-                condition=(Q(min_plot_ratio__isnull=True) | Q(min_plot_ratio__gte=0))
-                & (Q(planned_investment_wan__isnull=True) | Q(planned_investment_wan__gte=0)),
-                name="%(app_label)s_%(class)s_figures_not_negative",
-                violation_error_message=_("A plot ratio or an investment cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(status="matched", case__isnull=False) & ~Q(link_kind="")
-                | Q(status="open", case__isnull=True, link_kind="")
-                | Q(status="closed"),
-                name="%(app_label)s_%(class)s_matched_has_case",
-                violation_error_message=_("A lead linked to a case names the case and how it is linked."),
-            ),
-            choice_constraint("status", LeadStatus),
-            choice_constraint("land_use", LandUse),
-            choice_constraint("link_kind", LeadLink, blank=True),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.investor}）"
-
-    def get_absolute_url(self) -> str:
-        return reverse("lead-detail", args=[self.pk])

@@ -1,9 +1,8 @@
-"""The staff UI: dashboard, lists, parcels, enterprises, cases and their workflow."""
+"""Cases: the list, the case page, create and edit, workflow steps, events, measures, deadlines met."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,27 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .. import scoping
-from ..deadlines import agenda, case_deadlines, deadlines_for
+from ..deadlines import case_deadlines
 from ..exceptions import StaleVersion, TransitionError
 from ..exports import Column
-from ..filtersets import CaseFilterSet, EnterpriseFilterSet, ParcelFilterSet
+from ..filtersets import CaseFilterSet
 from ..forms import (
     CaseForm,
-    EnterpriseForm,
     EventForm,
     MeasureForm,
-    ParcelForm,
     TransitionForm,
 )
 from ..history import history_of
 from ..models import (
-    OPEN_STATUSES,
     CaseEvent,
     DisposalCase,
-    DisposalTarget,
     Membership,
-    ProblemFlag,
-    RevitalisationMeasure,
     Status,
 )
 from ..models.evidence import evidence_chain_warnings
@@ -39,7 +32,6 @@ from ..templatetags.parkland import person
 from .common import (
     ScopedListView,
     case_or_404,
-    edit_object,
     field_label,
     invalid,
     is_whole_number,
@@ -51,96 +43,6 @@ from .common import (
 )
 
 Role = Membership.Role
-
-
-# Dashboard ------------------------------------------------------------------------------------
-
-
-def dashboard(request):
-    user = request.user
-    today = timezone.localdate()
-    year = today.year
-    cases = scoping.cases_for(user)
-    parks = list(scoping.parks_for(user))
-    park = parks[0] if len(parks) == 1 else None
-    benchmark = DisposalTarget.objects.benchmark_pct(park=park, year=year)
-    figures = cases.rate_figures(year=year, as_of=today)
-
-    by_status = {
-        row["status"]: row
-        for row in cases.open()
-        .order_by()
-        .values("status")
-        .annotate(count=Count("pk"), area=Sum("case_area_m2"))
-    }
-    status_rows = [
-        {
-            "status": status,
-            "count": by_status.get(status, {}).get("count", 0),
-            "area": by_status.get(status, {}).get("area") or 0,
-        }
-        for status in OPEN_STATUSES
-    ]
-    flag_totals = cases.open().aggregate(
-        **{f"{flag.value}_count": Count("pk", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
-        **{f"{flag.value}_area": Sum("case_area_m2", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
-    )
-    flag_rows = [
-        {
-            "flag": flag,
-            "count": flag_totals[f"{flag.value}_count"],
-            "area": flag_totals[f"{flag.value}_area"] or 0,
-        }
-        for flag in ProblemFlag
-    ]
-    events = scoping.events_for(user).select_related("case__parcel__park", "case__officer")
-    upcoming = agenda(deadlines_for(cases.open(), today=today), days=settings.PARKLAND_DUE_SOON_DAYS)
-    money = {
-        row["method"]: row
-        for row in scoping.measures_for(user)
-        .order_by()
-        .values("method")
-        .annotate(
-            agreed=Sum("amount_wan", filter=Q(status__in=["agreed", "completed"], agreed_on__year=year)),
-            completed=Sum("amount_wan", filter=Q(status="completed", concluded_on__year=year)),
-        )
-    }
-    money_rows = [
-        {
-            "method": method,
-            "agreed": money.get(method, {}).get("agreed") or 0,
-            "completed": money.get(method, {}).get("completed") or 0,
-        }
-        for method in RevitalisationMeasure.Method
-    ]
-    context = {
-        "money_rows": money_rows,
-        "money_agreed": sum(row["agreed"] for row in money_rows),
-        "money_completed": sum(row["completed"] for row in money_rows),
-        "year": year,
-        "today": today,
-        "park": park,
-        "parks": parks,
-        "figures": figures,
-        "benchmark": benchmark,
-        "gap_pp": figures.gap_pp(benchmark),
-        "area_to_benchmark": figures.area_to_benchmark_m2(benchmark),
-        "status_rows": status_rows,
-        "open_total": sum(r["count"] for r in status_rows),
-        "flag_rows": flag_rows,
-        "my_cases": cases.open()
-        .filter(officer=user)
-        .select_related("parcel__park", "parcel__enterprise")
-        .order_by("target_on", "number")[:10],
-        "overdue": upcoming.overdue[:20],
-        "due_soon": upcoming.due_soon[:20],
-        "due_soon_days": settings.PARKLAND_DUE_SOON_DAYS,
-        "overrides": events.exclude(override_reason="")
-        .select_related("actor")
-        .order_by("-occurred_on", "-pk")[:10],
-        "can_edit": scoping.parks_for(user, role=Role.OFFICER).exists(),
-    }
-    return render(request, "cases/dashboard.html", context)
 
 
 CASE_COLUMNS = [
@@ -210,147 +112,6 @@ class CaseListView(ScopedListView):
         )
 
 
-PARCEL_COLUMNS = [
-    Column("code", _("parcel number"), lambda p: p.code, "code"),
-    Column("park", _("park"), lambda p: p.park.code, "park__code"),
-    Column("location", _("location"), lambda p: p.location, "location", in_table=False),
-    Column("area_m2", _("area (m²)"), lambda p: p.area_m2, "area_m2"),
-    Column("area_mu", _("area (mu)"), lambda p: p.area_mu, in_table=False),
-    Column("land_use", _("land use"), lambda p: p.get_land_use_display(), "land_use"),
-    Column(
-        "enterprise", _("land user"), lambda p: p.enterprise.name if p.enterprise else "", "enterprise__name"
-    ),
-    Column("cadastral_code", _("cadastral parcel code"), lambda p: p.cadastral_code, "cadastral_code"),
-    Column("agreed_start_on", _("agreed start date"), lambda p: p.agreed_start_on, "agreed_start_on"),
-    Column("actual_start_on", _("actual start date"), lambda p: p.actual_start_on, "actual_start_on"),
-    Column("open_cases", _("open cases"), lambda p: p.open_cases, "open_cases"),
-]
-
-
-class ParcelListView(ScopedListView):
-    filterset_class = ParcelFilterSet
-    template_name = "cases/parcel_list.html"
-    columns = PARCEL_COLUMNS
-    default_sort = "park__code,code"
-    export_name = "parcels"
-    export_title = _("land parcels")
-    area_field = "area_m2"
-
-    def base_queryset(self):
-        return (
-            scoping.parcels_for(self.request.user)
-            .select_related("park", "enterprise")
-            .annotate(open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES)))
-        )
-
-
-ENTERPRISE_COLUMNS = [
-    Column("name", _("name"), lambda e: e.name, "name"),
-    Column("park", _("park"), lambda e: e.park.code, "park__code"),
-    Column("credit_code", _("unified social credit code"), lambda e: e.credit_code, "credit_code"),
-    Column("contact_person", _("contact person"), lambda e: e.contact_person, "contact_person"),
-    Column("contact_phone", _("contact phone"), lambda e: e.contact_phone, None),
-    Column("parcel_count", _("parcels"), lambda e: e.parcel_count, "parcel_count"),
-    Column("parcel_area", _("land held (m²)"), lambda e: e.parcel_area, "parcel_area"),
-]
-
-
-class EnterpriseListView(ScopedListView):
-    filterset_class = EnterpriseFilterSet
-    template_name = "cases/enterprise_list.html"
-    columns = ENTERPRISE_COLUMNS
-    default_sort = "name"
-    export_name = "enterprises"
-    export_title = _("enterprises")
-
-    def base_queryset(self):
-        return (
-            scoping.enterprises_for(self.request.user)
-            .select_related("park")
-            .annotate(parcel_count=Count("parcels"), parcel_area=Sum("parcels__area_m2"))
-        )
-
-
-# Parcels and enterprises ----------------------------------------------------------------------
-
-
-def parcel_detail(request, pk: int):
-    parcel = get_object_or_404(scoping.parcels_for(request.user).select_related("park", "enterprise"), pk=pk)
-    context = {
-        "parcel": parcel,
-        "cases": parcel.cases.select_related("officer").order_by("-opened_on"),
-        "history": history_of(parcel),
-        "can_edit": scoping.has_role(request.user, parcel.park, Role.OFFICER),
-    }
-    return render(request, "cases/parcel_detail.html", context)
-
-
-def enterprise_detail(request, pk: int):
-    enterprise = get_object_or_404(scoping.enterprises_for(request.user).select_related("park"), pk=pk)
-    context = {
-        "enterprise": enterprise,
-        "parcels": enterprise.parcels.select_related("park").annotate(
-            open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES))
-        ),
-        "cases": DisposalCase.objects.filter(parcel__enterprise=enterprise)
-        .select_related("parcel", "officer")
-        .order_by("-opened_on"),
-        "history": history_of(enterprise),
-        "can_edit": scoping.has_role(request.user, enterprise.park, Role.OFFICER),
-    }
-    return render(request, "cases/enterprise_detail.html", context)
-
-
-def parcel_create(request):
-    require_role_somewhere(request.user, Role.OFFICER)
-    return edit_object(
-        request,
-        form_class=ParcelForm,
-        instance=None,
-        template="cases/simple_form.html",
-        title=_("New parcel"),
-        cancel_url=reverse("parcel-list"),
-    )
-
-
-def parcel_edit(request, pk: int):
-    parcel = get_object_or_404(scoping.parcels_for(request.user), pk=pk)
-    require_role(request.user, parcel.park, Role.OFFICER)
-    return edit_object(
-        request,
-        form_class=ParcelForm,
-        instance=parcel,
-        template="cases/simple_form.html",
-        title=_("Edit parcel %(code)s") % {"code": parcel.code},
-        cancel_url=parcel.get_absolute_url(),
-    )
-
-
-def enterprise_create(request):
-    require_role_somewhere(request.user, Role.OFFICER)
-    return edit_object(
-        request,
-        form_class=EnterpriseForm,
-        instance=None,
-        template="cases/simple_form.html",
-        title=_("New enterprise"),
-        cancel_url=reverse("enterprise-list"),
-    )
-
-
-def enterprise_edit(request, pk: int):
-    enterprise = get_object_or_404(scoping.enterprises_for(request.user), pk=pk)
-    require_role(request.user, enterprise.park, Role.OFFICER)
-    return edit_object(
-        request,
-        form_class=EnterpriseForm,
-        instance=enterprise,
-        template="cases/simple_form.html",
-        title=_("Edit %(name)s") % {"name": enterprise.name},
-        cancel_url=enterprise.get_absolute_url(),
-    )
-
-
 # Cases ----------------------------------------------------------------------------------------
 
 
@@ -365,7 +126,7 @@ def _case_page(request, case, *, posted_form: TransitionForm | None = None, stat
     rank = Membership.rank_of(role)
     is_supervisor = rank >= Membership.rank_of(Role.SUPERVISOR)
     transitions = case.transitions_for(user) if rank >= Membership.rank_of(Role.OFFICER) else []
-    next_step = next((t for t in case.transitions_from_here() if t.kind == "forward"), None)
+    next_step = case.next_forward_step()
     checklist = next_step_checklist(case)
     checklist_missing = sum(1 for _r, met in checklist if not met)
     events = list(

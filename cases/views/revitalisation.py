@@ -5,11 +5,8 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import Abs, Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -18,17 +15,11 @@ from ..exports import Column
 from ..filtersets import LeadFilterSet, MeasureFilterSet, PartnerFilterSet
 from ..forms import LeadForm, MeasureStepForm, PartnerForm
 from ..models import (
-    OPEN_STATUSES,
-    CaseEvent,
     LeadLink,
-    LeadStatus,
     Membership,
-    Partner,
-    ProjectLead,
     RevitalisationMeasure,
 )
-from ..models.base import AREA
-from ..models.land import LandUse
+from ..models.leads import DEFAULT_TOLERANCE_PCT
 from .common import (
     ScopedListView,
     case_or_404,
@@ -40,17 +31,6 @@ from .common import (
 
 Role = Membership.Role
 MeasureStatus = RevitalisationMeasure.MeasureStatus
-
-# Which parcels a project of each land use can go on: industry may take M0 land and the reverse.
-COMPATIBLE_USES = {
-    LandUse.INDUSTRIAL: (LandUse.INDUSTRIAL, LandUse.NEW_INDUSTRIAL),
-    LandUse.NEW_INDUSTRIAL: (LandUse.NEW_INDUSTRIAL, LandUse.INDUSTRIAL),
-    LandUse.WAREHOUSE: (LandUse.WAREHOUSE, LandUse.INDUSTRIAL),
-    LandUse.COMMERCIAL: (LandUse.COMMERCIAL,),
-    LandUse.OTHER: tuple(LandUse),
-}
-DEFAULT_TOLERANCE_PCT = 20
-
 
 # Measures -------------------------------------------------------------------------------------
 
@@ -87,13 +67,7 @@ class MeasureListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["money"] = self.object_list.order_by().aggregate(
-            proposed=Coalesce(
-                Sum("amount_wan", filter=~Q(status__in=["agreed", "completed", "abandoned"])), Decimal(0)
-            ),
-            agreed=Coalesce(Sum("amount_wan", filter=Q(status="agreed")), Decimal(0)),
-            completed=Coalesce(Sum("amount_wan", filter=Q(status="completed")), Decimal(0)),
-        )
+        context["money"] = self.object_list.money()
         return context
 
 
@@ -153,16 +127,6 @@ PARTNER_COLUMNS = [
 ]
 
 
-def _partner_totals(queryset):
-    return queryset.annotate(
-        measure_count=Count("measures"),
-        agreed_wan=Coalesce(Sum("measures__amount_wan", filter=Q(measures__status="agreed")), Decimal(0)),
-        completed_wan=Coalesce(
-            Sum("measures__amount_wan", filter=Q(measures__status="completed")), Decimal(0)
-        ),
-    )
-
-
 class PartnerListView(ScopedListView):
     filterset_class = PartnerFilterSet
     template_name = "cases/partner_list.html"
@@ -172,38 +136,22 @@ class PartnerListView(ScopedListView):
     export_title = _("partners")
 
     def base_queryset(self):
-        partners = Partner.objects.filter(park__in=scoping.parks_for(self.request.user)).select_related(
-            "park"
-        )
-        return _partner_totals(partners)
+        return scoping.partners_for(self.request.user).select_related("park").with_totals()
 
 
 def partner_detail(request, pk: int):
     partner = get_object_or_404(
-        _partner_totals(
-            Partner.objects.filter(park__in=scoping.parks_for(request.user)).select_related("park")
-        ),
+        scoping.partners_for(request.user).select_related("park").with_totals(),
         pk=pk,
     )
     measures = partner.measures.select_related("case__parcel").order_by("-started_on", "-pk")
-    by_method = (
-        partner.measures.order_by()
-        .values("method")
-        .annotate(
-            count=Count("pk"),
-            agreed=Coalesce(Sum("amount_wan", filter=Q(status="agreed")), Decimal(0)),
-            completed=Coalesce(Sum("amount_wan", filter=Q(status="completed")), Decimal(0)),
-        )
-        .order_by("method")
-    )
-    labels = dict(RevitalisationMeasure.Method.choices)
     return render(
         request,
         "cases/partner_detail.html",
         {
             "partner": partner,
             "measures": measures,
-            "by_method": [{**row, "label": labels.get(row["method"], row["method"])} for row in by_method],
+            "by_method": partner.measures.by_method(),
             "can_edit": scoping.has_role(request.user, partner.park, Role.OFFICER),
         },
     )
@@ -222,7 +170,7 @@ def partner_create(request):
 
 
 def partner_edit(request, pk: int):
-    partner = get_object_or_404(Partner.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
+    partner = get_object_or_404(scoping.partners_for(request.user), pk=pk)
     require_role(request.user, partner.park, Role.OFFICER)
     return edit_object(
         request,
@@ -265,7 +213,7 @@ class LeadListView(ScopedListView):
     area_field = "area_needed_m2"
 
     def base_queryset(self):
-        return ProjectLead.objects.filter(park__in=scoping.parks_for(self.request.user)).select_related(
+        return scoping.leads_for(self.request.user).select_related(
             "park", "case"
         )
 
@@ -278,36 +226,9 @@ def _tolerance(request) -> Decimal:
     return min(max(value, Decimal(0)), Decimal(100)) if value.is_finite() else Decimal(DEFAULT_TOLERANCE_PCT)
 
 
-def matching_cases(user, lead: ProjectLead, tolerance_pct: Decimal):
-    """Open idle or low-efficiency cases in the user's parks whose land fits the lead, best fit first.
-
-    Fits: the area under disposal within ±tolerance of the area needed, a compatible land use, and a
-    permitted plot ratio at least the lead's minimum where both are known.
-    """
-    needed = lead.area_needed_m2
-    margin = needed * tolerance_pct / 100
-    cases = (
-        scoping.cases_for(user)
-        .filter(status__in=OPEN_STATUSES)
-        .filter(case_area_m2__gte=needed - margin, case_area_m2__lte=needed + margin)
-        .filter(parcel__land_use__in=COMPATIBLE_USES.get(lead.land_use, tuple(LandUse)))
-    )
-    if lead.min_plot_ratio is not None:
-        cases = cases.filter(
-            Q(parcel__required_plot_ratio__isnull=True)
-            | Q(parcel__required_plot_ratio__gte=lead.min_plot_ratio)
-        )
-    difference = ExpressionWrapper(Abs(F("case_area_m2") - needed), output_field=DecimalField(**AREA))
-    return (
-        cases.annotate(area_difference=difference)
-        .select_related("parcel__park", "parcel__enterprise")
-        .order_by("area_difference", "number")
-    )
-
-
 def lead_detail(request, pk: int):
     lead = get_object_or_404(
-        ProjectLead.objects.filter(park__in=scoping.parks_for(request.user)).select_related(
+        scoping.leads_for(request.user).select_related(
             "park", "case", "measure"
         ),
         pk=pk,
@@ -319,7 +240,7 @@ def lead_detail(request, pk: int):
         {
             "lead": lead,
             "tolerance": tolerance,
-            "matches": matching_cases(request.user, lead, tolerance)[:50],
+            "matches": lead.matching_cases(scoping.cases_for(request.user), tolerance)[:50],
             "can_edit": scoping.has_role(request.user, lead.park, Role.OFFICER),
             "links": LeadLink.choices,
         },
@@ -339,7 +260,7 @@ def lead_create(request):
 
 
 def lead_edit(request, pk: int):
-    lead = get_object_or_404(ProjectLead.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
+    lead = get_object_or_404(scoping.leads_for(request.user), pk=pk)
     require_role(request.user, lead.park, Role.OFFICER)
     return edit_object(
         request,
@@ -354,44 +275,18 @@ def lead_edit(request, pk: int):
 @require_POST
 def lead_link(request, pk: int):
     """Link a lead to a case: as a joint development (a new measure) or as a transfer (on the timeline)."""
-    lead = get_object_or_404(ProjectLead.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
+    lead = get_object_or_404(scoping.leads_for(request.user), pk=pk)
     require_role(request.user, lead.park, Role.OFFICER)
     case = get_object_or_404(
         scoping.cases_for(request.user).select_related("parcel__park"), number=request.POST.get("case", "")
     )
     require_role(request.user, case.parcel.park, Role.OFFICER)
-    link = request.POST.get("link", "")
-    if link not in LeadLink.values:
-        messages.error(request, _("Choose how the lead is linked: as a joint development or a transfer."))
+    try:
+        lead.link_to(case, request.POST.get("link", ""), by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
         return redirect(lead.get_absolute_url())
-    if lead.status != LeadStatus.OPEN:
-        messages.error(request, _("This lead is already linked or closed."))
-        return redirect(lead.get_absolute_url())
-    with transaction.atomic():
-        if link == LeadLink.JOINT_DEVELOPMENT:
-            partner, _created = Partner.objects.get_or_create(
-                park=case.parcel.park, name=lead.investor[:200], defaults={"kind": "private_investor"}
-            )
-            lead.measure = RevitalisationMeasure.objects.create(
-                case=case,
-                method=RevitalisationMeasure.Method.JOINT_DEVELOPMENT,
-                partner=partner,
-                project_name=lead.name,
-                amount_wan=lead.planned_investment_wan,
-                started_on=timezone.localdate(),
-                notes=str(_("From project lead: %(lead)s") % {"lead": lead}),
-            )
-        case.events.create(
-            kind=CaseEvent.Kind.MEASURE,
-            occurred_on=timezone.localdate(),
-            title=str(
-                _("Project lead linked %(how)s: %(lead)s") % {"how": LeadLink(link).label, "lead": lead}
-            )[:200],
-            actor=request.user,
-        )
-        lead.case, lead.link_kind, lead.status = case, link, LeadStatus.MATCHED
-        lead._history_user = request.user
-        lead.save()
     messages.success(
         request, _("%(lead)s linked to case %(number)s.") % {"lead": lead, "number": case.number}
     )

@@ -1,0 +1,87 @@
+"""The dashboard: the rate against its benchmark, open cases by status and flag, deadlines, money."""
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import scoping
+from ..deadlines import agenda, deadlines_for
+from ..models import (
+    OPEN_STATUSES,
+    DisposalTarget,
+    Membership,
+    ProblemFlag,
+)
+
+Role = Membership.Role
+
+
+def dashboard(request):
+    user = request.user
+    today = timezone.localdate()
+    year = today.year
+    cases = scoping.cases_for(user)
+    parks = list(scoping.parks_for(user))
+    park = parks[0] if len(parks) == 1 else None
+    benchmark = DisposalTarget.objects.benchmark_pct(park=park, year=year)
+    figures = cases.rate_figures(year=year, as_of=today)
+
+    by_status = {
+        row["status"]: row
+        for row in cases.open()
+        .order_by()
+        .values("status")
+        .annotate(count=Count("pk"), area=Sum("case_area_m2"))
+    }
+    status_rows = [
+        {
+            "status": status,
+            "count": by_status.get(status, {}).get("count", 0),
+            "area": by_status.get(status, {}).get("area") or 0,
+        }
+        for status in OPEN_STATUSES
+    ]
+    flag_totals = cases.open().aggregate(
+        **{f"{flag.value}_count": Count("pk", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
+        **{f"{flag.value}_area": Sum("case_area_m2", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
+    )
+    flag_rows = [
+        {
+            "flag": flag,
+            "count": flag_totals[f"{flag.value}_count"],
+            "area": flag_totals[f"{flag.value}_area"] or 0,
+        }
+        for flag in ProblemFlag
+    ]
+    events = scoping.events_for(user).select_related("case__parcel__park", "case__officer")
+    upcoming = agenda(deadlines_for(cases.open(), today=today), days=settings.PARKLAND_DUE_SOON_DAYS)
+    money_rows = scoping.measures_for(user).money_by_method(year)
+    context = {
+        "money_rows": money_rows,
+        "money_agreed": sum(row["agreed"] for row in money_rows),
+        "money_completed": sum(row["completed"] for row in money_rows),
+        "year": year,
+        "today": today,
+        "park": park,
+        "parks": parks,
+        "figures": figures,
+        "benchmark": benchmark,
+        "gap_pp": figures.gap_pp(benchmark),
+        "area_to_benchmark": figures.area_to_benchmark_m2(benchmark),
+        "status_rows": status_rows,
+        "open_total": sum(r["count"] for r in status_rows),
+        "flag_rows": flag_rows,
+        "my_cases": cases.open()
+        .filter(officer=user)
+        .select_related("parcel__park", "parcel__enterprise")
+        .order_by("target_on", "number")[:10],
+        "overdue": upcoming.overdue[:20],
+        "due_soon": upcoming.due_soon[:20],
+        "due_soon_days": settings.PARKLAND_DUE_SOON_DAYS,
+        "overrides": events.exclude(override_reason="")
+        .select_related("actor")
+        .order_by("-occurred_on", "-pk")[:10],
+        "can_edit": scoping.parks_for(user, role=Role.OFFICER).exists(),
+    }
+    return render(request, "cases/dashboard.html", context)

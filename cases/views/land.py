@@ -1,0 +1,169 @@
+"""Land: the parcels (宗地) and the enterprises holding them — lists, details, create and edit."""
+
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .. import scoping
+from ..exports import Column
+from ..filtersets import EnterpriseFilterSet, ParcelFilterSet
+from ..forms import (
+    EnterpriseForm,
+    ParcelForm,
+)
+from ..history import history_of
+from ..models import (
+    OPEN_STATUSES,
+    DisposalCase,
+    Membership,
+)
+from .common import (
+    ScopedListView,
+    edit_object,
+    require_role,
+    require_role_somewhere,
+)
+
+Role = Membership.Role
+
+
+PARCEL_COLUMNS = [
+    Column("code", _("parcel number"), lambda p: p.code, "code"),
+    Column("park", _("park"), lambda p: p.park.code, "park__code"),
+    Column("location", _("location"), lambda p: p.location, "location", in_table=False),
+    Column("area_m2", _("area (m²)"), lambda p: p.area_m2, "area_m2"),
+    Column("area_mu", _("area (mu)"), lambda p: p.area_mu, in_table=False),
+    Column("land_use", _("land use"), lambda p: p.get_land_use_display(), "land_use"),
+    Column(
+        "enterprise", _("land user"), lambda p: p.enterprise.name if p.enterprise else "", "enterprise__name"
+    ),
+    Column("cadastral_code", _("cadastral parcel code"), lambda p: p.cadastral_code, "cadastral_code"),
+    Column("agreed_start_on", _("agreed start date"), lambda p: p.agreed_start_on, "agreed_start_on"),
+    Column("actual_start_on", _("actual start date"), lambda p: p.actual_start_on, "actual_start_on"),
+    Column("open_cases", _("open cases"), lambda p: p.open_cases, "open_cases"),
+]
+
+
+class ParcelListView(ScopedListView):
+    filterset_class = ParcelFilterSet
+    template_name = "cases/parcel_list.html"
+    columns = PARCEL_COLUMNS
+    default_sort = "park__code,code"
+    export_name = "parcels"
+    export_title = _("land parcels")
+    area_field = "area_m2"
+
+    def base_queryset(self):
+        return (
+            scoping.parcels_for(self.request.user)
+            .select_related("park", "enterprise")
+            .annotate(open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES)))
+        )
+
+
+ENTERPRISE_COLUMNS = [
+    Column("name", _("name"), lambda e: e.name, "name"),
+    Column("park", _("park"), lambda e: e.park.code, "park__code"),
+    Column("credit_code", _("unified social credit code"), lambda e: e.credit_code, "credit_code"),
+    Column("contact_person", _("contact person"), lambda e: e.contact_person, "contact_person"),
+    Column("contact_phone", _("contact phone"), lambda e: e.contact_phone, None),
+    Column("parcel_count", _("parcels"), lambda e: e.parcel_count, "parcel_count"),
+    Column("parcel_area", _("land held (m²)"), lambda e: e.parcel_area, "parcel_area"),
+]
+
+
+class EnterpriseListView(ScopedListView):
+    filterset_class = EnterpriseFilterSet
+    template_name = "cases/enterprise_list.html"
+    columns = ENTERPRISE_COLUMNS
+    default_sort = "name"
+    export_name = "enterprises"
+    export_title = _("enterprises")
+
+    def base_queryset(self):
+        return (
+            scoping.enterprises_for(self.request.user)
+            .select_related("park")
+            .annotate(parcel_count=Count("parcels"), parcel_area=Sum("parcels__area_m2"))
+        )
+
+
+# Parcels and enterprises ----------------------------------------------------------------------
+
+
+def parcel_detail(request, pk: int):
+    parcel = get_object_or_404(scoping.parcels_for(request.user).select_related("park", "enterprise"), pk=pk)
+    context = {
+        "parcel": parcel,
+        "cases": parcel.cases.select_related("officer").order_by("-opened_on"),
+        "history": history_of(parcel),
+        "can_edit": scoping.has_role(request.user, parcel.park, Role.OFFICER),
+    }
+    return render(request, "cases/parcel_detail.html", context)
+
+
+def enterprise_detail(request, pk: int):
+    enterprise = get_object_or_404(scoping.enterprises_for(request.user).select_related("park"), pk=pk)
+    context = {
+        "enterprise": enterprise,
+        "parcels": enterprise.parcels.select_related("park").annotate(
+            open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES))
+        ),
+        "cases": DisposalCase.objects.filter(parcel__enterprise=enterprise)
+        .select_related("parcel", "officer")
+        .order_by("-opened_on"),
+        "history": history_of(enterprise),
+        "can_edit": scoping.has_role(request.user, enterprise.park, Role.OFFICER),
+    }
+    return render(request, "cases/enterprise_detail.html", context)
+
+
+def parcel_create(request):
+    require_role_somewhere(request.user, Role.OFFICER)
+    return edit_object(
+        request,
+        form_class=ParcelForm,
+        instance=None,
+        template="cases/simple_form.html",
+        title=_("New parcel"),
+        cancel_url=reverse("parcel-list"),
+    )
+
+
+def parcel_edit(request, pk: int):
+    parcel = get_object_or_404(scoping.parcels_for(request.user), pk=pk)
+    require_role(request.user, parcel.park, Role.OFFICER)
+    return edit_object(
+        request,
+        form_class=ParcelForm,
+        instance=parcel,
+        template="cases/simple_form.html",
+        title=_("Edit parcel %(code)s") % {"code": parcel.code},
+        cancel_url=parcel.get_absolute_url(),
+    )
+
+
+def enterprise_create(request):
+    require_role_somewhere(request.user, Role.OFFICER)
+    return edit_object(
+        request,
+        form_class=EnterpriseForm,
+        instance=None,
+        template="cases/simple_form.html",
+        title=_("New enterprise"),
+        cancel_url=reverse("enterprise-list"),
+    )
+
+
+def enterprise_edit(request, pk: int):
+    enterprise = get_object_or_404(scoping.enterprises_for(request.user), pk=pk)
+    require_role(request.user, enterprise.park, Role.OFFICER)
+    return edit_object(
+        request,
+        form_class=EnterpriseForm,
+        instance=enterprise,
+        template="cases/simple_form.html",
+        title=_("Edit %(name)s") % {"name": enterprise.name},
+        cancel_url=enterprise.get_absolute_url(),
+    )
