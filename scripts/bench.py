@@ -242,13 +242,16 @@ class Target:
 
 
 def build_targets(args, clients) -> tuple[list[Target], dict]:
+    from bench_urls import list_view
     from django.db import connection
     from django.db.models import Count
     from django.test import RequestFactory
 
     from cases.models import CaseEvent, DisposalCase
-    from cases.views.case import CaseListView
-    from cases.views.land import EnterpriseListView, ParcelListView
+
+    CaseListView, ParcelListView, EnterpriseListView = (
+        list_view(path) for path in ("/cases/", "/parcels/", "/enterprises/")
+    )
 
     facts: dict = {}
     heavy = (
