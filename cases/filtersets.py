@@ -25,9 +25,9 @@ from .models import (
     RevitalisationMeasure,
     Status,
 )
-from .models.case import register_q
+from .models.rate import register_q
 from .models.measures import PartnerKind
-from .reports import MAX_YEAR, MIN_YEAR, default_as_of
+from .reporting import MAX_YEAR, MIN_YEAR, default_as_of
 from .templatetags.parkland import person
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from cases.exceptions import GuardFailed
 from cases.forms import CaseForm
 from cases.models import CaseEvent, DisposalCase, DisposalTarget, Membership
-from cases.models.case import RATE_FIELDS
-from cases.reports import close_month
+from cases.models.workflow import RATE_FIELDS
+from cases.reporting import close_month
 from tests import factories
 
 pytestmark = pytest.mark.django_db

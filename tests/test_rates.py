@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from cases.models import DisposalCase, DisposalTarget
-from cases.reports import ReportError, monthly_report, to_csv, to_xlsx
+from cases.reporting import ReportError, monthly_report, to_csv, to_xlsx
 
 from .factories import make_case, make_parcel, make_park
 

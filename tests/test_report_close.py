@@ -11,7 +11,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from cases import reports
+from cases import reporting
 from cases.models import DisposalTarget, Membership, MonthClose
 from tests.factories import make_user
 from tests.test_report_page import (
@@ -133,9 +133,9 @@ def test_closing_a_future_month_is_refused(client, ledger):
 
 
 def test_a_month_can_be_closed_from_the_first_day_after_it(ledger):
-    with pytest.raises(reports.ReportError):
-        reports.close_month(park=ledger.xq, year=2022, month=3, by=ledger.supervisor, today=date(2022, 3, 31))
-    reports.close_month(park=ledger.xq, year=2022, month=3, by=ledger.supervisor, today=date(2022, 4, 1))
+    with pytest.raises(reporting.ReportError):
+        reporting.close_month(park=ledger.xq, year=2022, month=3, by=ledger.supervisor, today=date(2022, 3, 31))
+    reporting.close_month(park=ledger.xq, year=2022, month=3, by=ledger.supervisor, today=date(2022, 4, 1))
     assert MonthClose.objects.count() == 1
 
 

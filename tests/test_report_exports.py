@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from cases import reports
+from cases import reporting
 from cases.models import DisposalCase, DisposalTarget, LandParcel, Membership
 from tests.factories import make_enterprise, make_park, make_user
 from tests.test_report_page import (
@@ -191,7 +191,7 @@ def test_demo_xlsx_is_a_formatted_workbook(client):
     assert area_cell.number_format == "#,##0.00"
     assert rate_cell.number_format == "0.0"
     definitions = workbook.worksheets[1]
-    assert definitions.max_row == len(reports.DEFINITIONS) + 1
+    assert definitions.max_row == len(reporting.DEFINITIONS) + 1
     assert definitions["A2"].value == zh("register")
 
 
@@ -456,7 +456,7 @@ def test_page_and_files_make_the_same_number_of_queries_for_10_and_1000_cases(cl
     enterprise = make_enterprise(park=xq)
     bulk_cases(xq, 0, 8, enterprise)
     bulk_cases(bb, 8, 2, None)
-    reports.close_month(park=xq, year=2022, month=1, by=supervisor)  # a closed month on the page
+    reporting.close_month(park=xq, year=2022, month=1, by=supervisor)  # a closed month on the page
     client.force_login(supervisor)
     count_queries(client)  # warm up: sessions, content types, translations
     few = count_queries(client)

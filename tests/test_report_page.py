@@ -315,7 +315,7 @@ def test_demo_page_lists_the_seven_cases_disposed_in_2022_as_links(client):
 
 
 def test_page_shows_the_definition_of_every_figure(client):
-    from cases.reports import DEFINITIONS
+    from cases.reporting import DEFINITIONS
 
     html = unescape(get_report(client, load_demo(), "year=2022&park=XQ").content.decode())
     with translation.override("zh-hans"):

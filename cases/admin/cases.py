@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import CaseEvent, DisposalCase, EvidenceDocument, RevitalisationMeasure
-from ..models.case import HAND_EDITED_FIELDS
+from ..models.workflow import HAND_EDITED_FIELDS
 from .base import ParkListFilter, ScopedAdmin, ScopedInline
 
 

@@ -23,7 +23,7 @@ from .models import (
     ProjectLead,
     RevitalisationMeasure,
 )
-from .models.case import HAND_EDITED_FIELDS
+from ..models.workflow import HAND_EDITED_FIELDS
 from .models.evidence import CheckedUpload
 from .templatetags.parkland import person
 from .uploads import ALLOWED_EXTENSIONS, clean_file_name, kind_of, sha256_of

@@ -1,37 +1,27 @@
-"""The disposal case (处置案件): its number, its rules, its workflow and the disposal rate."""
+"""The disposal case (处置案件): its fields, the rules its values keep, and its number on saving.
 
-import calendar
-from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+Its workflow is in `workflow.py`, its number in `numbers.py`, the disposal rate its queryset computes
+in `rate.py`.
+"""
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..bounds import MAX_CASE_SEQUENCE
-from ..exceptions import (
-    GuardFailed,
-    MissingEvidence,
-    StaleVersion,
-    TransitionForbidden,
-    TransitionNotAllowed,
-)
+from ..exceptions import StaleVersion
 from ..validators import (
     PastDateValidator,
     PlannedDateValidator,
     PlausibleNumberValidator,
-    case_number_parts,
     validate_case_number,
 )
-from .base import AREA, CENT, choice_constraint, m2_to_mu
+from .base import AREA, choice_constraint, m2_to_mu
 from .choices import (
     CLOSED_STATUSES,
     IDENTIFIED_STATUSES,
@@ -45,302 +35,25 @@ from .choices import (
     ProblemFlag,
     Status,
 )
-from .events import CaseEvent
 from .evidence import EvidenceRequirement
 from .land import LandParcel
-from .parks import Membership, Park
-
-ZERO_AREA = Decimal("0.00")
-PERCENT = Decimal("0.1")
-
-
-# The disposal rate (DESIGN.md §6) -------------------------------------------------------------
+from .numbers import CaseNumberSequence, format_case_number, parse_case_number
+from .parks import Membership
+from .rate import RateQuerySet
+from .workflow import Workflow
 
 
-def register_q(*, year: int, as_of: date) -> Q:
-    """In the register of `year` at `as_of`: approved as identified (or further on) by then, and not
-    disposed before the year began. Only a supervisor's step into `identified` sets `identified_on`."""
-    return Q(status__in=IDENTIFIED_STATUSES, identified_on__lte=as_of) & (
-        Q(disposed_on__isnull=True) | Q(disposed_on__gte=date(year, 1, 1))
-    )
-
-
-def disposed_q(*, start: date, end: date) -> Q:
-    """Disposed, with the disposal date between `start` and `end` inclusive."""
-    return Q(status=Status.DISPOSED, disposed_on__gte=start, disposed_on__lte=end)
-
-
-def _area_sum(field: str, condition: Q):
-    return Coalesce(
-        Sum(field, filter=condition),
-        Value(ZERO_AREA),
-        output_field=models.DecimalField(**AREA),
-    )
-
-
-def _count(condition: Q):
-    return Count("pk", filter=condition)
-
-
-def rate_pct(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    """part ÷ whole × 100, half-up to one decimal; None when there is nothing to divide by."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class RateFigures:
-    """The register and the disposed cases of one scope at one date, and what follows from them."""
-
-    register_count: int
-    register_area_m2: Decimal
-    disposed_count: int
-    disposed_area_m2: Decimal
-
-    @property
-    def rate_pct(self) -> Decimal | None:
-        return rate_pct(self.disposed_area_m2, self.register_area_m2)
-
-    @property
-    def count_rate_pct(self) -> Decimal | None:
-        return rate_pct(self.disposed_count, self.register_count)
-
-    @property
-    def register_area_mu(self) -> Decimal:
-        return m2_to_mu(self.register_area_m2)
-
-    @property
-    def disposed_area_mu(self) -> Decimal:
-        return m2_to_mu(self.disposed_area_m2)
-
-    def gap_pp(self, benchmark_pct: Decimal) -> Decimal | None:
-        """Rate minus benchmark, in percentage points; None without a rate."""
-        rate = self.rate_pct
-        return None if rate is None else rate - Decimal(benchmark_pct)
-
-    def area_to_benchmark_m2(self, benchmark_pct: Decimal) -> Decimal:
-        """Area still to dispose of for the rate to reach the benchmark (never negative)."""
-        needed = Decimal(benchmark_pct) / 100 * self.register_area_m2 - self.disposed_area_m2
-        return max(ZERO_AREA, needed).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class MonthFigures:
-    month: int
-    end: date
-    identified_count: int
-    identified_area_m2: Decimal
-    disposed_count: int
-    disposed_area_m2: Decimal
-    cumulative: RateFigures
-
-
-def month_ends(year: int, as_of: date) -> list[tuple[int, date, date]]:
-    """(month, first day, last day counted) for January up to `as_of`'s month; the last ends at `as_of`."""
-    months = []
-    for month in range(1, as_of.month + 1):
-        first = date(year, month, 1)
-        last = date(year, month, calendar.monthrange(year, month)[1])
-        months.append((month, first, min(last, as_of)))
-    return months
-
-
-class DisposalCaseQuerySet(models.QuerySet):
+class DisposalCaseQuerySet(RateQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
-    def register(self, *, year: int, as_of: date):
-        """The denominator of the disposal rate (DESIGN.md §6): see `register_q`."""
-        return self.filter(register_q(year=year, as_of=as_of))
 
-    def disposed_in_year(self, *, year: int, as_of: date):
-        """The numerator of the disposal rate: disposed between 1 January of `year` and `as_of`."""
-        return self.filter(disposed_q(start=date(year, 1, 1), end=as_of))
-
-    def rate_figures(self, *, year: int, as_of: date) -> RateFigures:
-        """The disposal rate of this queryset for `year` as of `as_of`, in one aggregate query.
-
-        Register: identified on or before `as_of`, not withdrawn, and not disposed before
-        1 January of `year`; area = Σ case area. Disposed: disposed from 1 January of `year`
-        to `as_of`; area = Σ disposed area. Rate = disposed area ÷ register area × 100.
-        """
-        row = self.order_by().aggregate(**_rate_aggregates("", year=year, as_of=as_of))
-        return _rate_from_row(row, "")
-
-    def forecast_area_m2(self, *, year: int, as_of: date) -> Decimal:
-        """Area disposed by year end if every case now in implementing is disposed by its target date.
-
-        Counts the year's disposed area to `as_of` plus the area of each case in the register that is
-        being implemented with a target date within `year`.
-        """
-        register = register_q(year=year, as_of=as_of)
-        due = register & Q(
-            status=Status.IMPLEMENTING, target_on__gte=date(year, 1, 1), target_on__lte=date(year, 12, 31)
-        )
-        row = self.order_by().aggregate(
-            disposed=_area_sum("disposed_area_m2", disposed_q(start=date(year, 1, 1), end=as_of)),
-            due=_area_sum("case_area_m2", due),
-        )
-        return (Decimal(row["disposed"]) + Decimal(row["due"])).quantize(CENT)
-
-    def rate_breakdown(self, field: str, *, year: int, as_of: date) -> dict:
-        """`rate_figures` for each value of `field` (e.g. "category"), in one grouped query."""
-        rows = (
-            self.order_by()
-            .filter(register_q(year=year, as_of=as_of))
-            .values(field)
-            .annotate(**_rate_aggregates("", year=year, as_of=as_of))
-            .order_by(field)
-        )
-        return {row[field]: _rate_from_row(row, "") for row in rows}
-
-    def monthly_figures(self, *, year: int, as_of: date) -> list[MonthFigures]:
-        """The month table of DESIGN.md §6 for January to `as_of`'s month, in one aggregate query."""
-        aggregates = {}
-        for month, first, end in month_ends(year, as_of):
-            in_month = register_q(year=year, as_of=end) & Q(identified_on__gte=first)
-            disposed_in_month = disposed_q(start=first, end=end)
-            aggregates[f"m{month}_new_identified_count"] = _count(in_month)
-            aggregates[f"m{month}_new_identified_area"] = _area_sum("case_area_m2", in_month)
-            aggregates[f"m{month}_new_disposed_count"] = _count(disposed_in_month)
-            aggregates[f"m{month}_new_disposed_area"] = _area_sum("disposed_area_m2", disposed_in_month)
-            aggregates.update(_rate_aggregates(f"m{month}_", year=year, as_of=end))
-        row = self.order_by().aggregate(**aggregates)
-        return [
-            MonthFigures(
-                month=month,
-                end=end,
-                identified_count=row[f"m{month}_new_identified_count"],
-                identified_area_m2=Decimal(row[f"m{month}_new_identified_area"]).quantize(CENT),
-                disposed_count=row[f"m{month}_new_disposed_count"],
-                disposed_area_m2=Decimal(row[f"m{month}_new_disposed_area"]).quantize(CENT),
-                cumulative=_rate_from_row(row, f"m{month}_"),
-            )
-            for month, _first, end in month_ends(year, as_of)
-        ]
-
-
-def _rate_aggregates(prefix: str, *, year: int, as_of: date) -> dict:
-    register = register_q(year=year, as_of=as_of)
-    disposed = disposed_q(start=date(year, 1, 1), end=as_of)
-    return {
-        f"{prefix}register_count": _count(register),
-        f"{prefix}register_area": _area_sum("case_area_m2", register),
-        f"{prefix}disposed_count": _count(disposed),
-        f"{prefix}disposed_area": _area_sum("disposed_area_m2", disposed),
-    }
-
-
-def _rate_from_row(row: dict, prefix: str) -> RateFigures:
-    return RateFigures(
-        register_count=row[f"{prefix}register_count"],
-        register_area_m2=Decimal(row[f"{prefix}register_area"]).quantize(CENT),
-        disposed_count=row[f"{prefix}disposed_count"],
-        disposed_area_m2=Decimal(row[f"{prefix}disposed_area"]).quantize(CENT),
-    )
-
-
-# Case numbers ---------------------------------------------------------------------------------
-
-
-class CaseNumberSequenceQuerySet(models.QuerySet):
-    def take_next(self, *, park: Park, year: int) -> int:
-        """The next sequence number of a park's year; the row lock serialises concurrent callers."""
-        with transaction.atomic():
-            sequence, _created = self.select_for_update().get_or_create(park=park, year=year)
-            sequence.last_number += 1
-            sequence.save(update_fields=["last_number"])
-            return sequence.last_number
-
-    def take_block(self, *, park: Park, year: int, count: int) -> int:
-        """The first of `count` consecutive sequence numbers of a park's year, all taken at once."""
-        with transaction.atomic():
-            sequence, _created = self.select_for_update().get_or_create(park=park, year=year)
-            first = sequence.last_number + 1
-            sequence.last_number += count
-            sequence.save(update_fields=["last_number"])
-            return first
-
-    def note_used(self, *, park: Park, year: int, number: int) -> None:
-        """Record a number given from outside (an imported ledger) so it is never handed out again."""
-        with transaction.atomic():
-            sequence, _created = self.select_for_update().get_or_create(park=park, year=year)
-            if sequence.last_number < number:
-                sequence.last_number = number
-                sequence.save(update_fields=["last_number"])
-
-
-class CaseNumberSequence(models.Model):
-    """The last case number handed out for a park and year; numbers are never reused."""
-
-    park = models.ForeignKey(Park, on_delete=models.CASCADE, verbose_name=_("park"))
-    year = models.PositiveSmallIntegerField(_("year"))
-    last_number = models.PositiveIntegerField(_("last number given"), default=0)
-
-    objects = CaseNumberSequenceQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("case number sequence")
-        verbose_name_plural = _("case number sequences")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["park", "year"], name="%(app_label)s_%(class)s_one_per_park_year"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.park.code}-{self.year}: {self.last_number}"
-
-
-def parse_case_number(number: str) -> tuple[str, int, int] | None:
-    """(park code, year, sequence) of a well-formed case number such as XQ-2023-007, else None.
-
-    Well-formed: `{park}-{year}-{seq:03d}` with a sequence from 1 to MAX_CASE_SEQUENCE, so a number
-    brought in from a ledger never overflows the sequence it is noted in (`validate_case_number`
-    says what is wrong with one that is not).
-    """
-    parts = case_number_parts(number)
-    if parts is None or parts[2] > MAX_CASE_SEQUENCE:
-        return None
-    return parts
-
-
-# The workflow (DESIGN.md §3) ------------------------------------------------------------------
-
-
-class Transition(NamedTuple):
-    source: str
-    target: str
-    kind: str  # "forward", "back", "withdraw" or "reopen"
-    role: str  # the least role that may make it
-    needs_reason: bool
-
-
-_OFFICER, _SUPERVISOR, _PARK_ADMIN = (
-    Membership.Role.OFFICER,
-    Membership.Role.SUPERVISOR,
-    Membership.Role.PARK_ADMIN,
-)
 S = Status
 
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(S.LEAD, S.INVESTIGATING, "forward", _OFFICER, False),
-    Transition(S.INVESTIGATING, S.IDENTIFIED, "forward", _SUPERVISOR, False),
-    Transition(S.IDENTIFIED, S.PLANNING, "forward", _OFFICER, False),
-    Transition(S.PLANNING, S.IMPLEMENTING, "forward", _OFFICER, False),
-    Transition(S.IMPLEMENTING, S.DISPOSED, "forward", _SUPERVISOR, False),
-    Transition(S.INVESTIGATING, S.LEAD, "back", _OFFICER, True),
-    Transition(S.IDENTIFIED, S.INVESTIGATING, "back", _OFFICER, True),
-    Transition(S.PLANNING, S.IDENTIFIED, "back", _OFFICER, True),
-    Transition(S.IMPLEMENTING, S.PLANNING, "back", _OFFICER, True),
-    *(Transition(s, S.WITHDRAWN, "withdraw", _SUPERVISOR, True) for s in OPEN_STATUSES),
-    Transition(S.DISPOSED, S.IMPLEMENTING, "reopen", _PARK_ADMIN, True),
-    *(Transition(S.WITHDRAWN, s, "reopen", _PARK_ADMIN, True) for s in OPEN_STATUSES),
-)
 
+class DisposalCase(Workflow, models.Model):
+    """A disposal case (处置案件) of one parcel: its figures, its rules and its place in the workflow."""
 
-class DisposalCase(models.Model):
     number = models.CharField(
         _("case number"), max_length=30, unique=True, editable=False, validators=[validate_case_number]
     )
@@ -559,7 +272,7 @@ class DisposalCase(models.Model):
         with transaction.atomic():
             if not self.number:
                 sequence = CaseNumberSequence.objects.take_next(park=park, year=self.opened_on.year)
-                self.number = f"{park.code}-{self.opened_on.year}-{sequence:03d}"
+                self.number = format_case_number(park.code, self.opened_on.year, sequence)
             elif self._state.adding and (parsed := parse_case_number(self.number)) and parsed[0] == park.code:
                 # A number brought in from a ledger is never handed out again.
                 CaseNumberSequence.objects.note_used(park=park, year=parsed[1], number=parsed[2])
@@ -674,27 +387,6 @@ class DisposalCase(models.Model):
             (flag, getattr(self, f"{flag.value}_note")) for flag in ProblemFlag if getattr(self, flag.value)
         ]
 
-    # Workflow ---------------------------------------------------------------------------------
-
-    def transitions_from_here(self) -> list[Transition]:
-        """The steps the table allows from the current status (a reopen only to where it came from)."""
-        return [
-            t
-            for t in TRANSITIONS
-            if t.source == self.status and (t.kind != "reopen" or self._reopen_target() == t.target)
-        ]
-
-    def transitions_for(self, user) -> list[Transition]:
-        """The steps `user` may make on this case now, by the table and by their role in its park."""
-        rank = Membership.rank_of(Membership.objects.role_of(user, self.parcel.park))
-        return [t for t in self.transitions_from_here() if rank >= Membership.rank_of(t.role)]
-
-    def _reopen_target(self) -> str:
-        # A closed case imported without its earlier status goes back to the first step that fits.
-        if self.status == S.DISPOSED:
-            return self.status_before_close or S.IMPLEMENTING
-        return self.status_before_close or S.LEAD
-
     def evidence_checklist(self, status: str) -> list[tuple[EvidenceRequirement, bool]]:
         return EvidenceRequirement.objects.checklist(self, status)
 
@@ -714,251 +406,3 @@ class DisposalCase(models.Model):
             self.save()
 
     save_versioned.alters_data = True
-
-    def transition_to(
-        self,
-        new_status: str,
-        *,
-        by,
-        reason: str = "",
-        override_reason: str = "",
-        on: date | None = None,
-        identified_on: date | None = None,
-        disposed_on: date | None = None,
-        disposed_area_m2: Decimal | None = None,
-    ) -> CaseEvent:
-        """Move the case to `new_status` as `by`, after the table, role, figure and evidence guards.
-
-        The figures the disposal rate counts travel with their step and nowhere else: the step into
-        `identified` takes `identified_on` (default today), the step into `disposed` takes
-        `disposed_on` (default today) and `disposed_area_m2` (default the case area). Saves the
-        status, a timeline event and a history record in one transaction; raises a TransitionError
-        subclass with the user's messages, changing nothing, when a guard fails.
-        """
-        transition = next((t for t in self.transitions_from_here() if t.target == new_status), None)
-        if transition is None:
-            raise TransitionNotAllowed(
-                _("A case cannot move from “%(source)s” to “%(target)s”.")
-                % {"source": self.get_status_display(), "target": _status_label(new_status)}
-            )
-        rank = Membership.rank_of(Membership.objects.role_of(by, self.parcel.park))
-        if rank < Membership.rank_of(transition.role):
-            raise TransitionForbidden(
-                _("Moving a case to “%(target)s” needs the role of %(role)s.")
-                % {"target": _status_label(new_status), "role": Membership.Role(transition.role).label}
-            )
-        reason, override_reason = reason.strip(), override_reason.strip()
-        figures = StepFigures.for_step(
-            self,
-            transition,
-            identified_on=identified_on,
-            disposed_on=disposed_on,
-            disposed_area_m2=disposed_area_m2,
-        )
-        problems = list(figures.problems)
-        if transition.needs_reason and not reason:
-            problems.insert(0, _("Give a reason for this step."))
-        problems += self._missing_dates(new_status)
-        missing = (
-            EvidenceRequirement.objects.missing_for(self, new_status) if transition.kind == "forward" else []
-        )
-        evidence_messages = [
-            _("Missing evidence: %(document)s.") % {"document": requirement} for requirement in missing
-        ]
-        # Everything that stops the step is said at once, not one refusal at a time.
-        if problems:
-            raise GuardFailed(*problems, *([] if override_reason else evidence_messages))
-        if missing and not override_reason:
-            raise MissingEvidence(*evidence_messages, missing=missing)
-        if missing and rank < Membership.rank_of(Membership.Role.SUPERVISOR):
-            raise TransitionForbidden(_("Only a supervisor may let a case move on with evidence missing."))
-        if not missing:
-            override_reason = ""
-
-        old_status = self.status
-        snapshot = {field: getattr(self, field) for field in _TRANSITION_FIELDS}
-        snapshot_version = self.version
-        self._apply_transition(transition, figures)
-        try:
-            self.full_clean()
-        except ValidationError as error:
-            for field, value in snapshot.items():
-                setattr(self, field, value)
-            raise GuardFailed(*error.messages) from error
-
-        self._change_reason = f"{_status_change_title(old_status, new_status)} {reason}".strip()[:100]
-        try:
-            with transaction.atomic():
-                self.save_versioned(by=by)
-                event = self.events.create(
-                    kind=CaseEvent.Kind.STATUS_CHANGE,
-                    occurred_on=on or figures.step_date or timezone.localdate(),
-                    title=_status_change_title(old_status, new_status),
-                    details="\n".join(filter(None, [figures.summary(), reason])),
-                    actor=by,
-                    from_status=old_status,
-                    to_status=new_status,
-                    override_reason=override_reason,
-                )
-        except BaseException:
-            # The database rolled back; the object in memory goes back with it.
-            for field, value in snapshot.items():
-                setattr(self, field, value)
-            self.version = snapshot_version
-            raise
-        return event
-
-    transition_to.alters_data = True
-
-    def _missing_dates(self, new_status: str) -> list:
-        messages = []
-        if new_status == S.IMPLEMENTING:
-            if not self.disposal_method:
-                messages.append(_("Choose the disposal method before implementation starts."))
-            if not self.decision_on:
-                messages.append(_("Enter the decision date before implementation starts."))
-        return messages
-
-    def _apply_transition(self, transition: Transition, figures: "StepFigures") -> None:
-        if transition.kind == "reopen":
-            if self.status == S.DISPOSED:
-                # A disposal reversed: the old date would otherwise take the case out of the register.
-                self.disposed_on = None
-                self.disposed_area_m2 = None
-            self.status_before_close = ""
-        elif transition.target in CLOSED_STATUSES:
-            self.status_before_close = self.status
-        if transition.target in PRE_IDENTIFICATION_STATUSES and self.identified_on:
-            # Out of the register again: the identification (and any decision after it) is undone;
-            # the history keeps the old values.
-            self.identified_on = None
-            self.decision_on = None
-        if transition.target == S.IDENTIFIED and transition.kind == "forward":
-            self.identified_on = figures.identified_on
-        if transition.target == S.DISPOSED:
-            self.disposed_on = figures.disposed_on
-            self.disposed_area_m2 = figures.disposed_area_m2
-        self.status = transition.target
-
-
-# The figures the disposal rate counts: written only by the workflow's steps, a ledger import or a
-# park administrator's reopening, never by a form (DESIGN.md §3).
-RATE_FIELDS = ("identified_on", "disposed_on", "disposed_area_m2")
-
-# What the staff case form and the admin may change by hand.
-HAND_EDITED_FIELDS = (
-    "parcel",
-    "category",
-    "idle_cause",
-    "case_area_m2",
-    "officer",
-    "opened_on",
-    "disposal_method",
-    "decision_on",
-    "target_on",
-    *(name for flag in ProblemFlag for name in (flag.value, f"{flag.value}_note")),
-    "litigation",
-    "summary",
-)
-
-# The fields a transition may change, restored in memory when it fails.
-_TRANSITION_FIELDS = (
-    "status",
-    "status_before_close",
-    "identified_on",
-    "decision_on",
-    "disposed_on",
-    "disposed_area_m2",
-)
-
-
-@dataclass
-class StepFigures:
-    """The rate's figures a step carries (认定日期; 处置完成日期, 已处置面积) and what is wrong with them."""
-
-    identified_on: date | None = None
-    disposed_on: date | None = None
-    disposed_area_m2: Decimal | None = None
-    problems: tuple = ()
-
-    @property
-    def step_date(self) -> date | None:
-        return self.identified_on or self.disposed_on
-
-    def summary(self) -> str:
-        with translation.override(settings.LANGUAGE_CODE):
-            if self.identified_on:
-                return str(_("Identified on %(date)s.") % {"date": self.identified_on.isoformat()})
-            if self.disposed_on:
-                return str(
-                    _("Disposed on %(date)s, %(area)s m².")
-                    % {"date": self.disposed_on.isoformat(), "area": f"{self.disposed_area_m2:,}"}
-                )
-        return ""
-
-    @classmethod
-    def for_step(
-        cls,
-        case: "DisposalCase",
-        transition: Transition,
-        *,
-        identified_on: date | None,
-        disposed_on: date | None,
-        disposed_area_m2: Decimal | None,
-    ) -> "StepFigures":
-        today = timezone.localdate()
-        problems = []
-        takes_identification = transition.target == S.IDENTIFIED and transition.kind == "forward"
-        takes_disposal = transition.target == S.DISPOSED
-        if (identified_on and not takes_identification) or (
-            (disposed_on or disposed_area_m2 is not None) and not takes_disposal
-        ):
-            problems.append(
-                _("Only the step into “identified” or “disposed” takes the rate's dates and areas.")
-            )
-            return cls(problems=tuple(problems))
-        if takes_identification:
-            identified_on = identified_on or today
-            if identified_on > today:
-                problems.append(
-                    _("The identification date %(date)s is in the future.")
-                    % {"date": identified_on.isoformat()}
-                )
-            if case.opened_on and identified_on < case.opened_on:
-                problems.append(
-                    _("The identification date %(date)s is before the case was opened on %(opened)s.")
-                    % {"date": identified_on.isoformat(), "opened": case.opened_on.isoformat()}
-                )
-            return cls(identified_on=identified_on, problems=tuple(problems))
-        if takes_disposal:
-            disposed_on = disposed_on or today
-            area = case.case_area_m2 if disposed_area_m2 is None else disposed_area_m2
-            if disposed_on > today:
-                problems.append(
-                    _("The disposal date %(date)s is in the future.") % {"date": disposed_on.isoformat()}
-                )
-            if case.identified_on and disposed_on < case.identified_on:
-                problems.append(
-                    _("The disposal date %(date)s is before the case was identified on %(identified)s.")
-                    % {"date": disposed_on.isoformat(), "identified": case.identified_on.isoformat()}
-                )
-            if area is not None and not 0 < area <= case.case_area_m2:
-                problems.append(
-                    _(
-                        "The disposed area of %(area)s m² must be greater than 0 "
-                        "and at most the %(case)s m² under disposal."
-                    )
-                    % {"area": f"{area:,}", "case": f"{case.case_area_m2:,}"}
-                )
-            return cls(disposed_on=disposed_on, disposed_area_m2=area, problems=tuple(problems))
-        return cls()
-
-
-def _status_label(code: str) -> str:
-    return str(Status(code).label) if code in Status.values else code
-
-
-def _status_change_title(old: str, new: str) -> str:
-    # Stored in the park's working language; pages show statuses from the codes beside it.
-    with translation.override(settings.LANGUAGE_CODE):
-        return f"{_status_label(old)} → {_status_label(new)}"

@@ -170,7 +170,7 @@ def _document_or_404(request, pk: int):
 
 
 def next_step_checklist(case):
-    next_step = next((t for t in case.transitions_from_here() if t.kind == "forward"), None)
+    next_step = case.next_forward_step()
     if next_step and next_step.target in GATED_STATUSES:
         return EvidenceRequirement.objects.checklist(case, next_step.target)
     return []

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases.models import Category, DisposalCase, Park
-from cases.reports import WRITERS, ReportError, monthly_report
+from cases.reporting import WRITERS, ReportError, monthly_report
 
 
 def _date(value: str) -> date:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .. import reports, scoping
+from .. import reporting, scoping
 from ..forms import (
     TargetForm,
 )
@@ -30,9 +30,9 @@ Role = Membership.Role
 # The monthly report ---------------------------------------------------------------------------
 
 REPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", reports.to_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", reports.to_xlsx),
-    "json": ("application/json; charset=utf-8", reports.to_json),
+    "csv": ("text/csv; charset=utf-8", reporting.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", reporting.to_xlsx),
+    "json": ("application/json; charset=utf-8", reporting.to_json),
 }
 
 
@@ -65,8 +65,8 @@ def _report_parameters(request) -> dict:
 def _monthly_report(request):
     parameters = _report_parameters(request)
     try:
-        return reports.monthly_report(scoping.cases_for(request.user), **parameters)
-    except reports.ReportError as error:
+        return reporting.monthly_report(scoping.cases_for(request.user), **parameters)
+    except reporting.ReportError as error:
         raise BadReportRequest(str(error)) from error
 
 
@@ -84,13 +84,13 @@ def report_monthly(request):
     is_supervisor = park is not None and scoping.has_role(request.user, park, Role.SUPERVISOR)
     context.update(
         report=report,
-        chart=reports.chart(report),
-        restatements=report.restatements(),
-        by_category=[(reports.category_label(k), k, v) for k, v in report.by_category.items()],
-        by_method=[(reports.method_label(k), k or "none", v) for k, v in report.by_method.items()],
+        chart=reporting.chart(report),
+        restatements=reporting.restatements(report),
+        by_category=[(reporting.category_label(k), k, v) for k, v in report.by_category.items()],
+        by_method=[(reporting.method_label(k), k or "none", v) for k, v in report.by_method.items()],
         by_park=[(code, park_ids.get(code, ""), v) for code, v in report.by_park.items()],
-        category_label=reports.category_label(report.category) if report.category else "",
-        definitions=reports.DEFINITIONS,
+        category_label=reporting.category_label(report.category) if report.category else "",
+        definitions=reporting.DEFINITIONS,
         query=request.GET.urlencode(),
         scope_query=(f"&park={park.pk}" if park else "")
         + (f"&category={report.category}" if report.category else ""),
@@ -99,13 +99,13 @@ def report_monthly(request):
             row.figures.month
             for row in report.months
             if row.figures.month not in report.closes
-            and reports.month_end(report.year, row.figures.month) < today
+            and reporting.month_end(report.year, row.figures.month) < today
         ]
         if is_supervisor
         else [],
         can_reopen=park is not None and scoping.has_role(request.user, park, Role.PARK_ADMIN),
         can_set_target=park is not None and scoping.has_role(request.user, park, Role.PARK_ADMIN),
-        years=list(range(today.year, reports.MIN_YEAR - 1, -1))[:15],
+        years=list(range(today.year, reporting.MIN_YEAR - 1, -1))[:15],
     )
     return render(request, "cases/report_monthly.html", context)
 
@@ -116,7 +116,7 @@ def report_monthly_print(request):
     except BadReportRequest as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     return render(
-        request, "cases/report_print.html", reports.print_context(report, produced_by=person(request.user))
+        request, "cases/report_print.html", reporting.print_context(report, produced_by=person(request.user))
     )
 
 
@@ -129,7 +129,7 @@ def report_monthly_export(request, fmt: str):
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     name = f"disposal-report-{report.park.code if report.park else 'all'}-{report.year}"
     if fmt == "pdf":
-        content = reports.to_pdf(
+        content = reporting.to_pdf(
             report, produced_by=person(request.user), base_url=request.build_absolute_uri("/")
         )
         response = HttpResponse(content, content_type="application/pdf")
@@ -150,8 +150,8 @@ def report_close_month(request):
         messages.error(request, _("Choose a month to close."))
         return redirect(back)
     try:
-        reports.close_month(park=park, year=int(year), month=int(month), by=request.user)
-    except reports.ReportError as error:
+        reporting.close_month(park=park, year=int(year), month=int(month), by=request.user)
+    except reporting.ReportError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -167,8 +167,8 @@ def report_reopen_month(request, pk: int):
     close = get_object_or_404(MonthClose.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
     require_role(request.user, close.park, Role.PARK_ADMIN)
     try:
-        reports.reopen_month(close, by=request.user, reason=request.POST.get("reason", ""))
-    except reports.ReportError as error:
+        reporting.reopen_month(close, by=request.user, reason=request.POST.get("reason", ""))
+    except reporting.ReportError as error:
         messages.error(request, str(error))
     else:
         messages.success(
