@@ -16,6 +16,7 @@ from ...models import (
     DisposalCase,
     Enterprise,
     LandParcel,
+    format_case_number,
     parse_case_number,
 )
 from .state import LedgerState
@@ -82,4 +83,4 @@ def number_new_cases(state: LedgerState, cases: list[DisposalCase]) -> None:
         park = state.park_by_pk[park_id]
         first = CaseNumberSequence.objects.take_block(park=park, year=year, count=len(group))
         for offset, case in enumerate(group):
-            case.number = f"{park.code}-{year}-{first + offset:03d}"
+            case.number = format_case_number(park.code, year, first + offset)
