@@ -16,11 +16,33 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a list, declared once for its page and its CSV and XLSX exports.
+
+    `value` gives the exported value; on the page the cell shows it in its `format` ("text": as
+    written, a dash when empty; "num": 1,234.50; "area": m² with 亩 beside), or renders the
+    template `cell` (with `row`, `column` and `value`) for links and badges.
+    """
+
     key: str
     label: str
     value: Callable
     sort: str | None = None  # the ordering the list sorts this column by, if it can
     in_table: bool = True  # False: exported, but folded into another column on the page
+    format: str = "text"  # text | num | area: how the page shows the value, and its XLSX number format
+    cell: str | None = None  # a template for the page's cell, when a value alone will not do
+    css: str = ""  # the page cell's classes beyond its alignment
+    align: str = ""  # "num": right-aligned, header and cells; numbers and areas are by default
+
+    def __post_init__(self):
+        if not self.align and self.format in ("num", "area"):
+            object.__setattr__(self, "align", "num")
+
+    @property
+    def td_class(self) -> str:
+        return " ".join(c for c in (self.align, self.css) if c)
+
+
+XLSX_NUMBER_FORMATS = {"num": "#,##0.00", "area": "#,##0.00"}
 
 
 def neutralise(value):
@@ -98,8 +120,13 @@ def xlsx_response(columns: list[Column], rows: Iterable, filename: str, *, title
     sheet.title = title[:31]
     for cell in append_xlsx_row(sheet, [str(c.label) for c in columns]):
         cell.font = Font(bold=True)
+    formats = [XLSX_NUMBER_FORMATS.get(c.format) for c in columns]
     for row in rows:
-        append_xlsx_row(sheet, [_plain(c.value(row)) for c in columns])
+        for cell, number_format in zip(
+            append_xlsx_row(sheet, [_plain(c.value(row)) for c in columns]), formats, strict=True
+        ):
+            if number_format and not isinstance(cell.value, str):
+                cell.number_format = number_format
     sheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(

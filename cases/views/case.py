@@ -45,21 +45,55 @@ from .common import (
 Role = Membership.Role
 
 
+C = "includes/cells/"  # the templates of cells that link or badge
+
 CASE_COLUMNS = [
-    Column("number", field_label(DisposalCase, "number"), lambda c: c.number, "number"),
+    Column(
+        "number",
+        field_label(DisposalCase, "number"),
+        lambda c: c.number,
+        "number",
+        cell=C + "own_link.html",
+        css="text-nowrap",
+    ),
     Column("park", _("park"), lambda c: c.parcel.park.code, "parcel__park__code"),
-    Column("parcel", _("parcel number"), lambda c: c.parcel.code, "parcel__code"),
+    Column(
+        "parcel",
+        _("parcel number"),
+        lambda c: c.parcel.code,
+        "parcel__code",
+        cell=C + "case_parcel.html",
+        css="text-nowrap",
+    ),
     Column("location", _("location"), lambda c: c.parcel.location, "parcel__location", in_table=False),
     Column(
         "enterprise",
         _("land user"),
         lambda c: c.parcel.enterprise.name if c.parcel.enterprise else "",
         "parcel__enterprise__name",
+        cell=C + "case_enterprise.html",
+        css="text-truncate cell-name",
     ),
-    Column("category", field_label(DisposalCase, "category"), lambda c: c.get_category_display(), "category"),
-    Column("status", field_label(DisposalCase, "status"), lambda c: c.get_status_display(), "status"),
     Column(
-        "case_area_m2", field_label(DisposalCase, "case_area_m2"), lambda c: c.case_area_m2, "case_area_m2"
+        "category",
+        field_label(DisposalCase, "category"),
+        lambda c: c.get_category_display(),
+        "category",
+        css="text-nowrap",
+    ),
+    Column(
+        "status",
+        field_label(DisposalCase, "status"),
+        lambda c: c.get_status_display(),
+        "status",
+        cell=C + "status_badge.html",
+    ),
+    Column(
+        "case_area_m2",
+        field_label(DisposalCase, "case_area_m2"),
+        lambda c: c.case_area_m2,
+        "case_area_m2",
+        format="area",
     ),
     Column("case_area_mu", _("area under disposal (mu)"), lambda c: c.case_area_mu, in_table=False),
     Column(
@@ -74,6 +108,7 @@ CASE_COLUMNS = [
         field_label(DisposalCase, "identified_on"),
         lambda c: c.identified_on,
         "identified_on",
+        css="text-nowrap",
     ),
     Column(
         "disposal_method",
@@ -81,18 +116,27 @@ CASE_COLUMNS = [
         lambda c: c.get_disposal_method_display(),
         "disposal_method",
     ),
-    Column("disposed_on", field_label(DisposalCase, "disposed_on"), lambda c: c.disposed_on, "disposed_on"),
+    Column(
+        "disposed_on",
+        field_label(DisposalCase, "disposed_on"),
+        lambda c: c.disposed_on,
+        "disposed_on",
+        css="text-nowrap",
+    ),
     Column(
         "disposed_area_m2",
         field_label(DisposalCase, "disposed_area_m2"),
         lambda c: c.disposed_area_m2,
         "disposed_area_m2",
+        cell=C + "area_or_dash.html",
+        align="num",
     ),
     Column(
         "officer",
         field_label(DisposalCase, "officer"),
         lambda c: person(c.officer) if c.officer else "",
         "officer__username",
+        css="text-nowrap",
     ),
 ]
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
@@ -57,8 +58,14 @@ def refuse_if_closed(request, case):
     return redirect(case.get_absolute_url())
 
 
+def has_role_somewhere(user, role: str) -> bool:
+    """Whether the user holds at least `role` in one of their parks (e.g. may create a record)."""
+    return scoping.parks_for(user, role=role).exists()
+
+
 def require_role_somewhere(user, role: str) -> None:
-    if not scoping.parks_for(user, role=role).exists():
+    """403 unless the user holds `role` in at least one park."""
+    if not has_role_somewhere(user, role):
         raise PermissionDenied
 
 
@@ -137,7 +144,7 @@ class ScopedListView(ListView):
             total_count=totals["count"],
             total_area=totals.get("area") or 0,
             total_area_mu=m2_to_mu(totals.get("area") or 0),
-            can_edit=scoping.parks_for(self.request.user, role=Role.OFFICER).exists(),
+            can_edit=has_role_somewhere(self.request.user, Role.OFFICER),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in {"page", "sort"}),
         )
         return context
@@ -158,15 +165,6 @@ def case_or_404(request, number: str):
 
 def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
-
-
-def _document_or_404(request, pk: int):
-    return get_object_or_404(
-        scoping.documents_for(request.user).select_related(
-            "case__parcel__park", "uploaded_by", "withdrawn_by", "supersedes", "superseded_by"
-        ),
-        pk=pk,
-    )
 
 
 def next_step_checklist(case):
@@ -193,3 +191,30 @@ def edit_object(request, *, form_class, instance, template: str, title, cancel_u
                 return redirect(saved.get_absolute_url())
         return invalid(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
     return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
+
+
+def create_object(request, *, form_class, title, list_url: str):
+    """The page creating a park-owned record: for officers, in one of their parks."""
+    require_role_somewhere(request.user, Role.OFFICER)
+    return edit_object(
+        request,
+        form_class=form_class,
+        instance=None,
+        template="cases/simple_form.html",
+        title=title,
+        cancel_url=reverse(list_url),
+    )
+
+
+def change_object(request, queryset, pk: int, *, form_class, title):
+    """The page editing a park-owned record found through scoping; `title` is made from the record."""
+    instance = get_object_or_404(queryset, pk=pk)
+    require_role(request.user, instance.park, Role.OFFICER)
+    return edit_object(
+        request,
+        form_class=form_class,
+        instance=instance,
+        template="cases/simple_form.html",
+        title=title(instance),
+        cancel_url=instance.get_absolute_url(),
+    )

@@ -13,6 +13,7 @@ from ..models import (
     Membership,
     ProblemFlag,
 )
+from .common import has_role_somewhere
 
 Role = Membership.Role
 
@@ -82,6 +83,6 @@ def dashboard(request):
         "overrides": events.exclude(override_reason="")
         .select_related("actor")
         .order_by("-occurred_on", "-pk")[:10],
-        "can_edit": scoping.parks_for(user, role=Role.OFFICER).exists(),
+        "can_edit": has_role_somewhere(user, Role.OFFICER),
     }
     return render(request, "cases/dashboard.html", context)

@@ -2,7 +2,6 @@
 
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import scoping
@@ -20,28 +19,46 @@ from ..models import (
 )
 from .common import (
     ScopedListView,
-    edit_object,
-    require_role,
-    require_role_somewhere,
+    change_object,
+    create_object,
 )
 
 Role = Membership.Role
 
 
+C = "includes/cells/"  # the templates of cells that link or badge
+
 PARCEL_COLUMNS = [
-    Column("code", _("parcel number"), lambda p: p.code, "code"),
+    Column("code", _("parcel number"), lambda p: p.code, "code", cell=C + "parcel_code.html"),
     Column("park", _("park"), lambda p: p.park.code, "park__code"),
     Column("location", _("location"), lambda p: p.location, "location", in_table=False),
-    Column("area_m2", _("area (m²)"), lambda p: p.area_m2, "area_m2"),
+    Column("area_m2", _("area (m²)"), lambda p: p.area_m2, "area_m2", format="area"),
     Column("area_mu", _("area (mu)"), lambda p: p.area_mu, in_table=False),
     Column("land_use", _("land use"), lambda p: p.get_land_use_display(), "land_use"),
     Column(
-        "enterprise", _("land user"), lambda p: p.enterprise.name if p.enterprise else "", "enterprise__name"
+        "enterprise",
+        _("land user"),
+        lambda p: p.enterprise.name if p.enterprise else "",
+        "enterprise__name",
+        cell=C + "parcel_enterprise.html",
     ),
-    Column("cadastral_code", _("cadastral parcel code"), lambda p: p.cadastral_code, "cadastral_code"),
+    Column(
+        "cadastral_code",
+        _("cadastral parcel code"),
+        lambda p: p.cadastral_code,
+        "cadastral_code",
+        css="font-monospace small",
+    ),
     Column("agreed_start_on", _("agreed start date"), lambda p: p.agreed_start_on, "agreed_start_on"),
     Column("actual_start_on", _("actual start date"), lambda p: p.actual_start_on, "actual_start_on"),
-    Column("open_cases", _("open cases"), lambda p: p.open_cases, "open_cases"),
+    Column(
+        "open_cases",
+        _("open cases"),
+        lambda p: p.open_cases,
+        "open_cases",
+        cell=C + "parcel_open_cases.html",
+        align="num",
+    ),
 ]
 
 
@@ -63,13 +80,26 @@ class ParcelListView(ScopedListView):
 
 
 ENTERPRISE_COLUMNS = [
-    Column("name", _("name"), lambda e: e.name, "name"),
+    Column("name", _("name"), lambda e: e.name, "name", cell=C + "own_link.html"),
     Column("park", _("park"), lambda e: e.park.code, "park__code"),
-    Column("credit_code", _("unified social credit code"), lambda e: e.credit_code, "credit_code"),
+    Column(
+        "credit_code",
+        _("unified social credit code"),
+        lambda e: e.credit_code,
+        "credit_code",
+        css="font-monospace small",
+    ),
     Column("contact_person", _("contact person"), lambda e: e.contact_person, "contact_person"),
     Column("contact_phone", _("contact phone"), lambda e: e.contact_phone, None),
-    Column("parcel_count", _("parcels"), lambda e: e.parcel_count, "parcel_count"),
-    Column("parcel_area", _("land held (m²)"), lambda e: e.parcel_area, "parcel_area"),
+    Column(
+        "parcel_count",
+        _("parcels"),
+        lambda e: e.parcel_count,
+        "parcel_count",
+        cell=C + "enterprise_parcels.html",
+        align="num",
+    ),
+    Column("parcel_area", _("land held (m²)"), lambda e: e.parcel_area, "parcel_area", format="area"),
 ]
 
 
@@ -120,50 +150,30 @@ def enterprise_detail(request, pk: int):
 
 
 def parcel_create(request):
-    require_role_somewhere(request.user, Role.OFFICER)
-    return edit_object(
-        request,
-        form_class=ParcelForm,
-        instance=None,
-        template="cases/simple_form.html",
-        title=_("New parcel"),
-        cancel_url=reverse("parcel-list"),
-    )
+    return create_object(request, form_class=ParcelForm, title=_("New parcel"), list_url="parcel-list")
 
 
 def parcel_edit(request, pk: int):
-    parcel = get_object_or_404(scoping.parcels_for(request.user), pk=pk)
-    require_role(request.user, parcel.park, Role.OFFICER)
-    return edit_object(
+    return change_object(
         request,
+        scoping.parcels_for(request.user),
+        pk,
         form_class=ParcelForm,
-        instance=parcel,
-        template="cases/simple_form.html",
-        title=_("Edit parcel %(code)s") % {"code": parcel.code},
-        cancel_url=parcel.get_absolute_url(),
+        title=lambda obj: _("Edit parcel %(code)s") % {"code": obj.code},
     )
 
 
 def enterprise_create(request):
-    require_role_somewhere(request.user, Role.OFFICER)
-    return edit_object(
-        request,
-        form_class=EnterpriseForm,
-        instance=None,
-        template="cases/simple_form.html",
-        title=_("New enterprise"),
-        cancel_url=reverse("enterprise-list"),
+    return create_object(
+        request, form_class=EnterpriseForm, title=_("New enterprise"), list_url="enterprise-list"
     )
 
 
 def enterprise_edit(request, pk: int):
-    enterprise = get_object_or_404(scoping.enterprises_for(request.user), pk=pk)
-    require_role(request.user, enterprise.park, Role.OFFICER)
-    return edit_object(
+    return change_object(
         request,
+        scoping.enterprises_for(request.user),
+        pk,
         form_class=EnterpriseForm,
-        instance=enterprise,
-        template="cases/simple_form.html",
-        title=_("Edit %(name)s") % {"name": enterprise.name},
-        cancel_url=enterprise.get_absolute_url(),
+        title=lambda obj: _("Edit %(name)s") % {"name": obj.name},
     )

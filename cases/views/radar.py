@@ -1,6 +1,5 @@
 """The radar (DESIGN.md §8): suspected idle land, suspected low-efficiency land and stalled cases."""
 
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from .. import scoping
 from ..models import Category, DisposalCase, Membership
 from ..models.land import years_before
 from ..models.radar import failing_indicators, stalled_cases
-from .common import is_whole_number, require_role
+from .common import has_role_somewhere, is_whole_number, require_role
 
 Role = Membership.Role
 
@@ -39,7 +38,7 @@ def radar(request):
             "low_efficiency": low,
             "stalled": stalled_cases(scoping.cases_for(user), today, days)[:100],
             "stalled_days": days,
-            "can_open": scoping.parks_for(user, role=Role.OFFICER).exists(),
+            "can_open": has_role_somewhere(user, Role.OFFICER),
         },
     )
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -23,10 +22,10 @@ from ..models.leads import DEFAULT_TOLERANCE_PCT
 from .common import (
     ScopedListView,
     case_or_404,
-    edit_object,
+    change_object,
+    create_object,
     refuse_if_closed,
     require_role,
-    require_role_somewhere,
 )
 
 Role = Membership.Role
@@ -35,22 +34,37 @@ MeasureStatus = RevitalisationMeasure.MeasureStatus
 # Measures -------------------------------------------------------------------------------------
 
 
+C = "includes/cells/"  # the templates of cells that link or badge
+
 MEASURE_COLUMNS = [
-    Column("case", _("case number"), lambda m: m.case.number, "case__number"),
+    Column(
+        "case",
+        _("case number"),
+        lambda m: m.case.number,
+        "case__number",
+        cell=C + "measure_case.html",
+        css="text-nowrap",
+    ),
     Column("park", _("park"), lambda m: m.case.parcel.park.code, "case__parcel__park__code"),
-    Column("method", _("method"), lambda m: m.get_method_display(), "method"),
-    Column("partner", _("partner"), lambda m: m.partner.name if m.partner else "", "partner__name"),
+    Column("method", _("method"), lambda m: m.get_method_display(), "method", cell=C + "measure_method.html"),
+    Column(
+        "partner",
+        _("partner"),
+        lambda m: m.partner.name if m.partner else "",
+        "partner__name",
+        cell=C + "measure_partner.html",
+    ),
     Column(
         "partner_kind", _("partner kind"), lambda m: m.partner.get_kind_display() if m.partner else "", None
     ),
     Column("project_name", _("project name"), lambda m: m.project_name, None, in_table=False),
-    Column("amount_wan", _("amount (10k yuan)"), lambda m: m.amount_wan, "amount_wan"),
+    Column("amount_wan", _("amount (10k yuan)"), lambda m: m.amount_wan, "amount_wan", format="num"),
     Column("equity_share_pct", _("share acquired (%)"), lambda m: m.equity_share_pct, None, in_table=False),
     Column("term_months", _("term (months)"), lambda m: m.term_months, None, in_table=False),
     Column("status", _("status"), lambda m: m.get_status_display(), "status"),
-    Column("started_on", _("started on"), lambda m: m.started_on, "started_on"),
-    Column("agreed_on", _("agreed on"), lambda m: m.agreed_on, "agreed_on"),
-    Column("concluded_on", _("concluded on"), lambda m: m.concluded_on, "concluded_on"),
+    Column("started_on", _("started on"), lambda m: m.started_on, "started_on", css="text-nowrap"),
+    Column("agreed_on", _("agreed on"), lambda m: m.agreed_on, "agreed_on", css="text-nowrap"),
+    Column("concluded_on", _("concluded on"), lambda m: m.concluded_on, "concluded_on", css="text-nowrap"),
 ]
 
 
@@ -116,14 +130,23 @@ def _record_step(request, case, measure):
 
 
 PARTNER_COLUMNS = [
-    Column("name", _("name"), lambda p: p.name, "name"),
+    Column("name", _("name"), lambda p: p.name, "name", cell=C + "own_link.html"),
     Column("park", _("park"), lambda p: p.park.code, "park__code"),
     Column("kind", _("kind"), lambda p: p.get_kind_display(), "kind"),
     Column("contact_person", _("contact person"), lambda p: p.contact_person, None),
     Column("contact_phone", _("contact phone"), lambda p: p.contact_phone, None),
-    Column("measure_count", _("measures"), lambda p: p.measure_count, "measure_count"),
-    Column("agreed_wan", _("agreed (10k yuan)"), lambda p: p.agreed_wan, "agreed_wan"),
-    Column("completed_wan", _("completed (10k yuan)"), lambda p: p.completed_wan, "completed_wan"),
+    Column(
+        "measure_count",
+        _("measures"),
+        lambda p: p.measure_count,
+        "measure_count",
+        cell=C + "partner_measures.html",
+        align="num",
+    ),
+    Column("agreed_wan", _("agreed (10k yuan)"), lambda p: p.agreed_wan, "agreed_wan", format="num"),
+    Column(
+        "completed_wan", _("completed (10k yuan)"), lambda p: p.completed_wan, "completed_wan", format="num"
+    ),
 ]
 
 
@@ -158,27 +181,16 @@ def partner_detail(request, pk: int):
 
 
 def partner_create(request):
-    require_role_somewhere(request.user, Role.OFFICER)
-    return edit_object(
-        request,
-        form_class=PartnerForm,
-        instance=None,
-        template="cases/simple_form.html",
-        title=_("New partner"),
-        cancel_url=reverse("partner-list"),
-    )
+    return create_object(request, form_class=PartnerForm, title=_("New partner"), list_url="partner-list")
 
 
 def partner_edit(request, pk: int):
-    partner = get_object_or_404(scoping.partners_for(request.user), pk=pk)
-    require_role(request.user, partner.park, Role.OFFICER)
-    return edit_object(
+    return change_object(
         request,
+        scoping.partners_for(request.user),
+        pk,
         form_class=PartnerForm,
-        instance=partner,
-        template="cases/simple_form.html",
-        title=_("Edit %(name)s") % {"name": partner.name},
-        cancel_url=partner.get_absolute_url(),
+        title=lambda obj: _("Edit %(name)s") % {"name": obj.name},
     )
 
 
@@ -186,20 +198,33 @@ def partner_edit(request, pk: int):
 
 
 LEAD_COLUMNS = [
-    Column("name", _("project"), lambda lead: lead.name, "name"),
+    Column("name", _("project"), lambda lead: lead.name, "name", cell=C + "own_link.html"),
     Column("investor", _("investor"), lambda lead: lead.investor, "investor"),
     Column("park", _("park"), lambda lead: lead.park.code, "park__code"),
     Column("industry", _("industry"), lambda lead: lead.industry, "industry"),
-    Column("area_needed_m2", _("land area needed (m²)"), lambda lead: lead.area_needed_m2, "area_needed_m2"),
+    Column(
+        "area_needed_m2",
+        _("land area needed (m²)"),
+        lambda lead: lead.area_needed_m2,
+        "area_needed_m2",
+        format="area",
+    ),
     Column("land_use", _("land use"), lambda lead: lead.get_land_use_display(), "land_use"),
     Column(
         "planned_investment_wan",
         _("planned investment (10k yuan)"),
         lambda lead: lead.planned_investment_wan,
         "planned_investment_wan",
+        format="num",
     ),
     Column("status", _("status"), lambda lead: lead.get_status_display(), "status"),
-    Column("case", _("linked case"), lambda lead: lead.case.number if lead.case else "", "case__number"),
+    Column(
+        "case",
+        _("linked case"),
+        lambda lead: lead.case.number if lead.case else "",
+        "case__number",
+        cell=C + "lead_case.html",
+    ),
 ]
 
 
@@ -213,9 +238,7 @@ class LeadListView(ScopedListView):
     area_field = "area_needed_m2"
 
     def base_queryset(self):
-        return scoping.leads_for(self.request.user).select_related(
-            "park", "case"
-        )
+        return scoping.leads_for(self.request.user).select_related("park", "case")
 
 
 def _tolerance(request) -> Decimal:
@@ -228,9 +251,7 @@ def _tolerance(request) -> Decimal:
 
 def lead_detail(request, pk: int):
     lead = get_object_or_404(
-        scoping.leads_for(request.user).select_related(
-            "park", "case", "measure"
-        ),
+        scoping.leads_for(request.user).select_related("park", "case", "measure"),
         pk=pk,
     )
     tolerance = _tolerance(request)
@@ -248,27 +269,16 @@ def lead_detail(request, pk: int):
 
 
 def lead_create(request):
-    require_role_somewhere(request.user, Role.OFFICER)
-    return edit_object(
-        request,
-        form_class=LeadForm,
-        instance=None,
-        template="cases/simple_form.html",
-        title=_("New project lead"),
-        cancel_url=reverse("lead-list"),
-    )
+    return create_object(request, form_class=LeadForm, title=_("New project lead"), list_url="lead-list")
 
 
 def lead_edit(request, pk: int):
-    lead = get_object_or_404(scoping.leads_for(request.user), pk=pk)
-    require_role(request.user, lead.park, Role.OFFICER)
-    return edit_object(
+    return change_object(
         request,
+        scoping.leads_for(request.user),
+        pk,
         form_class=LeadForm,
-        instance=lead,
-        template="cases/simple_form.html",
-        title=_("Edit %(name)s") % {"name": lead.name},
-        cancel_url=lead.get_absolute_url(),
+        title=lambda obj: _("Edit %(name)s") % {"name": obj.name},
     )
 
 
