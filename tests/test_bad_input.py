@@ -33,8 +33,8 @@ from django.utils.translation import gettext
 
 from cases.models import CaseEvent, CaseNumberSequence, DisposalCase, LandParcel, ProjectLead
 from tests import factories
-from tests.test_ledger_import import case_row, csv_bytes, xlsx
-from tests.test_views import (
+from tests.worlds.ledger import case_row, csv_bytes, xlsx
+from tests.worlds.staff import (
     World,
     add_document,
     build_world,

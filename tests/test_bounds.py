@@ -26,7 +26,7 @@ from cases.validators import (
     validate_case_number,
 )
 from tests import factories
-from tests.test_ledger_import import CHINESE, KEYS, case_row
+from tests.worlds.ledger import CHINESE, KEYS, case_row
 
 pytestmark = pytest.mark.django_db
 

@@ -37,12 +37,6 @@ DISPOSED_ON = date(2022, 9, 1)
 # Helpers --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Users are made by the dozen here; the production hasher would make this module crawl.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def refused_by_database(obj, **values) -> None:
     """Write `values` to `obj`'s row straight through SQL: the database must refuse and keep the row."""
     model, fields = type(obj), list(values)

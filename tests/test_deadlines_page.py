@@ -14,16 +14,11 @@ from django.utils.translation import gettext
 
 from cases.models import Membership
 from tests import factories
-from tests.test_views import build_world, case_url, sign_in
+from tests.worlds.staff import build_world, case_url, sign_in
 
 pytestmark = pytest.mark.django_db
 
 R = Membership.Role
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from cases.models import CustodyEvent, EvidenceDocument
 from tests import factories
-from tests.test_evidence_upload import (
+from tests.worlds.evidence import (
     EvidenceWorld,
     build_world,
     evidence_root,

@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from cases.models import CaseEvent, CustodyEvent, DisposalCase, EvidenceDocument, EvidenceRequirement
 from tests import factories
-from tests.test_evidence_upload import (
+from tests.worlds.evidence import (
     EvidenceWorld,
     build_world,
     evidence_root,

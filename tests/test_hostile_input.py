@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.models import DisposalTarget, EvidenceDocument, Membership, MonthClose, ProjectLead
+from tests.worlds.staff import build_world, case_url, sign_in
 
 from .factories import make_user
-from .test_views import build_world, case_url, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from cases.ledger.columns import LEDGER_COLUMNS
 from cases.ledger.importing import import_ledger
 from cases.models import DisposalCase, LedgerImport, Membership
 from tests import factories
-from tests.test_ledger_import import World, case_row, counts, csv_bytes, refused_lines, xlsx
+from tests.worlds.ledger import World, case_row, counts, csv_bytes, refused_lines, xlsx
 
 pytestmark = pytest.mark.django_db
 

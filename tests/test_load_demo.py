@@ -41,11 +41,6 @@ DEMO_USERS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def load_demo(*args: str) -> str:
     out = StringIO()
     call_command("load_demo", *args, stdout=out)

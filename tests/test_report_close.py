@@ -14,7 +14,7 @@ from django.utils import timezone
 from cases import reporting
 from cases.models import DisposalTarget, Membership, MonthClose
 from tests.factories import make_user
-from tests.test_report_page import (
+from tests.worlds.reporting import (
     XQ_MID_MAY,
     build_ledger,
     get_report,
@@ -31,11 +31,6 @@ R = Membership.Role
 MARCH = XQ_MID_MAY[2]  # month-end figures of March, as worked by hand in test_report_page
 MARCH_IDLE = row(3, 1, "2500.00", 1, "3000.00", 1, "3000.00", 3, "7200.00", "41.7", "-13.7", "988.80")
 MARCH_INEFFICIENT = row(3, 0, "0.00", 0, "0.00", 0, "0.00", 2, "3000.00", "0.0", "-55.4", "1662.00")
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -134,7 +129,9 @@ def test_closing_a_future_month_is_refused(client, ledger):
 
 def test_a_month_can_be_closed_from_the_first_day_after_it(ledger):
     with pytest.raises(reporting.ReportError):
-        reporting.close_month(park=ledger.xq, year=2022, month=3, by=ledger.supervisor, today=date(2022, 3, 31))
+        reporting.close_month(
+            park=ledger.xq, year=2022, month=3, by=ledger.supervisor, today=date(2022, 3, 31)
+        )
     reporting.close_month(park=ledger.xq, year=2022, month=3, by=ledger.supervisor, today=date(2022, 4, 1))
     assert MonthClose.objects.count() == 1
 

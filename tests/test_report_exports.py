@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from cases import reporting
 from cases.models import DisposalCase, DisposalTarget, LandParcel, Membership
 from tests.factories import make_enterprise, make_park, make_user
-from tests.test_report_page import (
+from tests.worlds.reporting import (
     ALL_PARKS_MID_MAY,
     MONTH_KEYS,
     XQ_MID_MAY,
@@ -42,11 +42,6 @@ DEMO_QUERY = "year=2022&park=XQ"
 AREA_TEXT = re.compile(r"^\d+\.\d{2}$")
 RATE_TEXT = re.compile(r"^-?\d+\.\d$")
 TOP_KEYS = ["scope", "year", "as_of", "benchmark_pct", "months"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # Reading the files back ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from cases.models import EvidenceDocument
 from cases.models.evidence import evidence_storage
 from tests import factories
-from tests.test_evidence_upload import EvidenceWorld, build_world, evidence_root, pdf_bytes, png_bytes
+from tests.worlds.evidence import EvidenceWorld, build_world, evidence_root, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 

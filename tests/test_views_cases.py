@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.models import CaseEvent, DisposalCase, EvidenceRequirement, Membership
 from tests import factories
-from tests.test_views import (
+from tests.worlds.staff import (
     add_document,
     build_world,
     case_data,
@@ -23,11 +23,6 @@ from tests.test_views import (
 pytestmark = pytest.mark.django_db
 
 R = Membership.Role
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

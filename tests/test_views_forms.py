@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from cases.models import DisposalCase, Enterprise, LandParcel, Membership
 from tests import factories
-from tests.test_views import (
+from tests.worlds.staff import (
     CASE_FORM_FIELDS,
     ENTERPRISE_FORM_FIELDS,
     ESCAPED_SCRIPT,
@@ -34,11 +34,6 @@ pytestmark = pytest.mark.django_db
 R = Membership.Role
 LONG = "长" * 300
 INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -16,16 +16,11 @@ from openpyxl import load_workbook
 
 from cases.models import DisposalCase, DisposalTarget, Membership, Partner
 from tests import factories
-from tests.test_views import add_document, build_world, case_url, new_enterprise_data, sign_in
+from tests.worlds.staff import add_document, build_world, case_url, new_enterprise_data, sign_in
 
 pytestmark = pytest.mark.django_db
 
 R = Membership.Role
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -43,12 +43,6 @@ TABLE = {(t.source, t.target) for t in TRANSITIONS}
 # Helpers --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Users are made by the dozen here; the production hasher would make this module crawl.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def park():
     return factories.make_park(code="XQ")
