@@ -675,6 +675,23 @@ def print_table(rows: list[dict], out) -> None:
 # Throughput ----------------------------------------------------------------------------------------
 
 
+def code_version() -> str:
+    """The commit measured: git's HEAD (with "+changes" when the work tree differs), or a COMMIT file."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True
+        )
+        if head.returncode == 0:
+            return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+    except OSError:
+        pass
+    marker = ROOT / "COMMIT"
+    return marker.read_text().strip() if marker.exists() else "unknown"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -844,6 +861,7 @@ def main() -> None:
         "load_average": os.getloadavg(),
         "platform": platform.platform(),
         "python": platform.python_version(),
+        "commit": code_version(),
     }
     result = {
         "machine": machine,
