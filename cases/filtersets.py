@@ -1,6 +1,8 @@
 """The list filters of the staff UI; every filter lives in the URL, so a link reproduces the view."""
 
 from datetime import date
+from functools import reduce
+from operator import or_
 
 import django_filters as filters
 from django import forms
@@ -25,8 +27,8 @@ from .models import (
     RevitalisationMeasure,
     Status,
 )
-from .models.rate import register_q
 from .models.measures import PartnerKind
+from .models.rate import register_q
 from .reporting import MAX_YEAR, MIN_YEAR, default_as_of
 from .templatetags.parkland import person
 
@@ -42,6 +44,13 @@ def _date_range(field_name: str, label) -> filters.DateFromToRangeFilter:
 ANY_YES_NO = [("", _("any")), ("true", _("yes")), ("false", _("no"))]
 
 
+def _search_box(placeholder) -> filters.CharFilter:
+    """The `q` box: the words looked for in the filter set's `search_fields`."""
+    return filters.CharFilter(
+        method="search", label=_("search"), widget=forms.TextInput(attrs={"placeholder": placeholder})
+    )
+
+
 def _yes_no(**kwargs) -> filters.BooleanFilter:
     """A yes/no filter whose unset state reads "any", not "unknown"."""
     return filters.BooleanFilter(widget=forms.Select(choices=ANY_YES_NO), **kwargs)
@@ -54,6 +63,8 @@ class ScopedFilterSet(filters.FilterSet):
     """
 
     primary: tuple[str, ...] = ("q", "park")
+    # The fields the `q` box looks in, any of them containing the words.
+    search_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, user, **kwargs) -> None:
         self.user = user
@@ -66,6 +77,14 @@ class ScopedFilterSet(filters.FilterSet):
                 widget.attrs.setdefault("class", "form-control form-control-sm")
         if "park" in self.form.fields:
             self.form.fields["park"].queryset = scoping.parks_for(user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            reduce(or_, (Q(**{f"{field}__icontains": value}) for field in self.search_fields))
+        )
 
     def primary_fields(self):
         return [self.form[name] for name in self.form.fields if name in self.primary]
@@ -84,12 +103,9 @@ class ScopedFilterSet(filters.FilterSet):
 
 
 class CaseFilterSet(ScopedFilterSet):
+    search_fields = ("number", "parcel__code", "parcel__enterprise__name", "parcel__location")
     primary = ("q", "park", "status", "state", "category", "officer")
-    q = filters.CharFilter(
-        method="search",
-        label=_("search"),
-        widget=forms.TextInput(attrs={"placeholder": _("number, parcel, enterprise or location")}),
-    )
+    q = _search_box(_("number, parcel, enterprise or location"))
     park = filters.ModelChoiceFilter(field_name="parcel__park", label=_("park"), queryset=None)
     parcel = filters.ModelChoiceFilter(label=_("parcel"), queryset=None, widget=forms.HiddenInput)
     status = filters.ChoiceFilter(choices=Status.choices, label=_("status"))
@@ -133,17 +149,6 @@ class CaseFilterSet(ScopedFilterSet):
         self.form.fields["officer"].label_from_instance = person
         self.form.fields["parcel"].queryset = scoping.parcels_for(user)
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(parcel__code__icontains=value)
-            | Q(parcel__enterprise__name__icontains=value)
-            | Q(parcel__location__icontains=value)
-        )
-
     def filter_method(self, queryset, name, value):
         return queryset.filter(disposal_method="" if value == "none" else value)
 
@@ -168,12 +173,9 @@ class CaseFilterSet(ScopedFilterSet):
 
 
 class ParcelFilterSet(ScopedFilterSet):
+    search_fields = ("code", "cadastral_code", "location", "enterprise__name")
     primary = ("q", "park", "land_use", "enterprise", "has_open_case")
-    q = filters.CharFilter(
-        method="search",
-        label=_("search"),
-        widget=forms.TextInput(attrs={"placeholder": _("number, code, location or enterprise")}),
-    )
+    q = _search_box(_("number, code, location or enterprise"))
     park = filters.ModelChoiceFilter(label=_("park"), queryset=None)
     land_use = filters.ChoiceFilter(choices=LandParcel.LandUse.choices, label=_("land use"))
     supply_method = filters.ChoiceFilter(choices=LandParcel.SupplyMethod.choices, label=_("supply method"))
@@ -188,41 +190,19 @@ class ParcelFilterSet(ScopedFilterSet):
         super().__init__(*args, user=user, **kwargs)
         self.form.fields["enterprise"].queryset = scoping.enterprises_for(user)
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(cadastral_code__icontains=value)
-            | Q(location__icontains=value)
-            | Q(enterprise__name__icontains=value)
-        )
-
     def filter_open_case(self, queryset, name, value):
         open_cases = Q(cases__status__in=OPEN_STATUSES)
         return queryset.filter(open_cases).distinct() if value else queryset.exclude(open_cases)
 
 
 class EnterpriseFilterSet(ScopedFilterSet):
-    q = filters.CharFilter(
-        method="search",
-        label=_("search"),
-        widget=forms.TextInput(attrs={"placeholder": _("name, credit code or contact")}),
-    )
+    search_fields = ("name", "credit_code", "contact_person")
+    q = _search_box(_("name, credit code or contact"))
     park = filters.ModelChoiceFilter(label=_("park"), queryset=None)
 
     class Meta:
         model = Enterprise
         fields = []
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(credit_code__icontains=value) | Q(contact_person__icontains=value)
-        )
 
 
 class DeadlineFilterSet(ScopedFilterSet):
@@ -243,12 +223,9 @@ class DeadlineFilterSet(ScopedFilterSet):
 
 
 class MeasureFilterSet(ScopedFilterSet):
+    search_fields = ("case__number", "partner__name", "project_name", "notes")
     primary = ("q", "park", "method", "status", "partner_kind")
-    q = filters.CharFilter(
-        method="search",
-        label=_("search"),
-        widget=forms.TextInput(attrs={"placeholder": _("case, partner or project")}),
-    )
+    q = _search_box(_("case, partner or project"))
     park = filters.ModelChoiceFilter(field_name="case__parcel__park", label=_("park"), queryset=None)
     method = filters.ChoiceFilter(choices=RevitalisationMeasure.Method.choices, label=_("method"))
     status = filters.ChoiceFilter(choices=RevitalisationMeasure.MeasureStatus.choices, label=_("status"))
@@ -271,27 +248,13 @@ class MeasureFilterSet(ScopedFilterSet):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.form.fields["partner"].queryset = Partner.objects.filter(park__in=scoping.parks_for(user))
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(case__number__icontains=value)
-            | Q(partner__name__icontains=value)
-            | Q(project_name__icontains=value)
-            | Q(notes__icontains=value)
-        )
+        self.form.fields["partner"].queryset = scoping.partners_for(user)
 
 
 class PartnerFilterSet(ScopedFilterSet):
+    search_fields = ("name", "contact_person")
     primary = ("q", "park", "kind")
-    q = filters.CharFilter(
-        method="search",
-        label=_("search"),
-        widget=forms.TextInput(attrs={"placeholder": _("name or contact")}),
-    )
+    q = _search_box(_("name or contact"))
     park = filters.ModelChoiceFilter(label=_("park"), queryset=None)
     kind = filters.ChoiceFilter(choices=PartnerKind.choices, label=_("kind"))
 
@@ -299,22 +262,11 @@ class PartnerFilterSet(ScopedFilterSet):
         model = Partner
         fields = []
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return (
-            queryset.filter(Q(name__icontains=value) | Q(contact_person__icontains=value))
-            if value
-            else queryset
-        )
-
 
 class LeadFilterSet(ScopedFilterSet):
+    search_fields = ("name", "investor", "industry")
     primary = ("q", "park", "status", "land_use")
-    q = filters.CharFilter(
-        method="search",
-        label=_("search"),
-        widget=forms.TextInput(attrs={"placeholder": _("project, investor or industry")}),
-    )
+    q = _search_box(_("project, investor or industry"))
     park = filters.ModelChoiceFilter(label=_("park"), queryset=None)
     status = filters.ChoiceFilter(choices=LeadStatus.choices, label=_("status"))
     land_use = filters.ChoiceFilter(choices=LandParcel.LandUse.choices, label=_("land use"))
@@ -322,11 +274,3 @@ class LeadFilterSet(ScopedFilterSet):
     class Meta:
         model = ProjectLead
         fields = []
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(investor__icontains=value) | Q(industry__icontains=value)
-        )

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ..forms.case import CaseRulesOnItsFields
 from ..models import CaseEvent, DisposalCase, EvidenceDocument, RevitalisationMeasure
 from ..models.workflow import HAND_EDITED_FIELDS
 from .base import ParkListFilter, ScopedAdmin, ScopedInline
@@ -83,7 +84,7 @@ class MeasureInline(CaseRowInline):
     ]
 
 
-class DisposalCaseAdminForm(forms.ModelForm):
+class DisposalCaseAdminForm(CaseRulesOnItsFields, forms.ModelForm):
     """The admin's case form: it states the version it was opened at, like the staff form."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
