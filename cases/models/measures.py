@@ -408,28 +408,7 @@ class RevitalisationMeasure(models.Model):
         method, agreed = self.method, self.status in AGREED_OR_LATER
         if method != MeasureMethod.OTHER and not self.partner_id:
             add("partner", _("Choose the partner (lender, acquirer or development partner)."))
-        if method == MeasureMethod.LOAN:
-            if agreed and self.amount_wan is None:
-                add("amount_wan", _("An agreed loan needs its amount."))
-            if agreed and not self.term_months:
-                add("term_months", _("An agreed loan needs its term."))
-        else:
-            for name in (
-                "term_months",
-                "interest_rate_pct",
-                "interest_subsidy_wan",
-                "collateral_parcel",
-                "drawn_on",
-            ):
-                if getattr(self, name) not in (None, ""):
-                    add(name, _("Only a loan has this."))
-        if method == MeasureMethod.EQUITY_ACQUISITION:
-            if agreed and self.equity_share_pct is None:
-                add("equity_share_pct", _("An agreed equity acquisition needs the share acquired."))
-        else:
-            for name in ("equity_share_pct", "registered_on"):
-                if getattr(self, name) is not None:
-                    add(name, _("Only an equity acquisition has this."))
+        self._loan_and_equity_errors(add, agreed)
         if self.equity_share_pct is not None and not 0 < self.equity_share_pct <= 100:
             add("equity_share_pct", _("A share lies above 0 and at most 100%."))
         if method == MeasureMethod.JOINT_DEVELOPMENT:
@@ -460,6 +439,32 @@ class RevitalisationMeasure(models.Model):
             add("abandon_reason", _("Say why the measure was abandoned."))
         if errors:
             raise ValidationError(errors)
+
+    def _loan_and_equity_errors(self, add, agreed: bool) -> None:
+        """What only a loan or only an equity acquisition carries, and what each needs once agreed."""
+        method = self.method
+        if method == MeasureMethod.LOAN:
+            if agreed and self.amount_wan is None:
+                add("amount_wan", _("An agreed loan needs its amount."))
+            if agreed and not self.term_months:
+                add("term_months", _("An agreed loan needs its term."))
+        else:
+            for name in (
+                "term_months",
+                "interest_rate_pct",
+                "interest_subsidy_wan",
+                "collateral_parcel",
+                "drawn_on",
+            ):
+                if getattr(self, name) not in (None, ""):
+                    add(name, _("Only a loan has this."))
+        if method == MeasureMethod.EQUITY_ACQUISITION:
+            if agreed and self.equity_share_pct is None:
+                add("equity_share_pct", _("An agreed equity acquisition needs the share acquired."))
+        else:
+            for name in ("equity_share_pct", "registered_on"):
+                if getattr(self, name) is not None:
+                    add(name, _("Only an equity acquisition has this."))
 
     def next_steps(self) -> tuple[str, ...]:
         return MEASURE_STEPS[self.status]

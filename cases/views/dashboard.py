@@ -28,33 +28,7 @@ def dashboard(request):
     benchmark = DisposalTarget.objects.benchmark_pct(park=park, year=year)
     figures = cases.rate_figures(year=year, as_of=today)
 
-    by_status = {
-        row["status"]: row
-        for row in cases.open()
-        .order_by()
-        .values("status")
-        .annotate(count=Count("pk"), area=Sum("case_area_m2"))
-    }
-    status_rows = [
-        {
-            "status": status,
-            "count": by_status.get(status, {}).get("count", 0),
-            "area": by_status.get(status, {}).get("area") or 0,
-        }
-        for status in OPEN_STATUSES
-    ]
-    flag_totals = cases.open().aggregate(
-        **{f"{flag.value}_count": Count("pk", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
-        **{f"{flag.value}_area": Sum("case_area_m2", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
-    )
-    flag_rows = [
-        {
-            "flag": flag,
-            "count": flag_totals[f"{flag.value}_count"],
-            "area": flag_totals[f"{flag.value}_area"] or 0,
-        }
-        for flag in ProblemFlag
-    ]
+    status_rows, flag_rows = _open_by_status_and_flag(cases)
     events = scoping.events_for(user).select_related("case__parcel__park", "case__officer")
     upcoming = agenda(deadlines_for(cases.open(), today=today), days=settings.PARKLAND_DUE_SOON_DAYS)
     money_rows = scoping.measures_for(user).money_by_method(year)
@@ -86,3 +60,35 @@ def dashboard(request):
         "can_edit": has_role_somewhere(user, Role.OFFICER),
     }
     return render(request, "cases/dashboard.html", context)
+
+
+def _open_by_status_and_flag(cases):
+    """The open cases' count and area under each status and each problem flag."""
+    by_status = {
+        row["status"]: row
+        for row in cases.open()
+        .order_by()
+        .values("status")
+        .annotate(count=Count("pk"), area=Sum("case_area_m2"))
+    }
+    status_rows = [
+        {
+            "status": status,
+            "count": by_status.get(status, {}).get("count", 0),
+            "area": by_status.get(status, {}).get("area") or 0,
+        }
+        for status in OPEN_STATUSES
+    ]
+    flag_totals = cases.open().aggregate(
+        **{f"{flag.value}_count": Count("pk", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
+        **{f"{flag.value}_area": Sum("case_area_m2", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
+    )
+    flag_rows = [
+        {
+            "flag": flag,
+            "count": flag_totals[f"{flag.value}_count"],
+            "area": flag_totals[f"{flag.value}_area"] or 0,
+        }
+        for flag in ProblemFlag
+    ]
+    return status_rows, flag_rows

@@ -55,17 +55,7 @@ def evidence_upload(request, number: str):
     require_role(request.user, case.parcel.park, Role.OFFICER)
     if refused := refuse_if_closed(request, case):
         return refused
-    supersedes = None
-    if is_whole_number(old := request.GET.get("supersedes", "")):
-        supersedes = get_object_or_404(case.documents.current(), pk=int(old))
-    initial = {"obtained_on": timezone.localdate()}
-    if supersedes:
-        initial.update(
-            doc_type=supersedes.doc_type,
-            title=supersedes.title,
-            issuing_authority=supersedes.issuing_authority,
-            document_date=supersedes.document_date,
-        )
+    supersedes, initial = _superseded_and_initial(request, case)
     posted = request.method == "POST"
     form = EvidenceUploadForm(
         request.POST if posted else None,
@@ -113,16 +103,32 @@ def evidence_upload(request, number: str):
             ),
         )
         return invalid(request, "cases/evidence_form.html", context, status=409)
-    messages.success(
-        request,
-        ngettext(
-            "%(count)d document added to the case file.",
-            "%(count)d documents added to the case file.",
-            len(documents),
-        )
-        % {"count": len(documents)},
-    )
+    messages.success(request, _added(len(documents)))
     return redirect(case.get_absolute_url())
+
+
+def _superseded_and_initial(request, case):
+    """The current document a new version replaces (?supersedes=), if any, and the form's first values."""
+    supersedes = None
+    if is_whole_number(old := request.GET.get("supersedes", "")):
+        supersedes = get_object_or_404(case.documents.current(), pk=int(old))
+    initial = {"obtained_on": timezone.localdate()}
+    if supersedes:
+        initial.update(
+            doc_type=supersedes.doc_type,
+            title=supersedes.title,
+            issuing_authority=supersedes.issuing_authority,
+            document_date=supersedes.document_date,
+        )
+    return supersedes, initial
+
+
+def _added(count: int) -> str:
+    return ngettext(
+        "%(count)d document added to the case file.",
+        "%(count)d documents added to the case file.",
+        count,
+    ) % {"count": count}
 
 
 def evidence_detail(request, pk: int):
@@ -235,15 +241,7 @@ def case_evidence_zip(request, number: str):
         d.pk: f"{index:02d}-{_path_safe(d.get_doc_type_display())}-{d.original_name}"
         for index, d in enumerate(documents, 1)
     }
-    storage = evidence_storage()
-    if missing := [d for d in documents if not storage.exists(d.file.name)]:
-        raise Http404(
-            gettext(
-                "The file of “%(title)s” is missing from storage, so the case file cannot be exported; "
-                "tell the system administrator."
-            )
-            % {"title": missing[0].title}
-        )
+    _refuse_missing_files(documents)
     CustodyEvent.objects.bulk_create(
         CustodyEvent(
             document=d,
@@ -253,22 +251,7 @@ def case_evidence_zip(request, number: str):
         )
         for d in documents
     )
-    columns = [
-        Column("file", _("file in this archive"), lambda d: names[d.pk]),
-        Column("doc_type", _("document type"), lambda d: d.get_doc_type_display()),
-        Column("title", _("title"), lambda d: d.title),
-        Column("document_date", _("document date"), lambda d: d.document_date),
-        Column("obtained_on", _("date obtained"), lambda d: d.obtained_on),
-        Column("issuing_authority", _("issuing authority"), lambda d: d.issuing_authority),
-        Column("sha256", _("SHA-256"), lambda d: d.sha256),
-        Column("size", _("size (bytes)"), lambda d: d.size),
-        Column(
-            "uploaded",
-            _("uploaded"),
-            lambda d: f"{timezone.localtime(d.uploaded_at):%Y-%m-%d %H:%M} {person(d.uploaded_by)}",
-        ),
-        Column("custody", _("custody events / downloads"), lambda d: f"{d.custody_events} / {d.downloads}"),
-    ]
+    columns = _index_columns(names)
     index_csv = csv_response(columns, documents, "index").content
     index_html = render_to_string(
         "cases/evidence_index.html",
@@ -296,6 +279,39 @@ def case_evidence_zip(request, number: str):
     response["Content-Disposition"] = content_disposition_header(True, f"{case.number}-evidence.zip")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _refuse_missing_files(documents) -> None:
+    """404 naming the first document whose file is not in storage: no case file goes out incomplete."""
+    storage = evidence_storage()
+    if missing := [d for d in documents if not storage.exists(d.file.name)]:
+        raise Http404(
+            gettext(
+                "The file of “%(title)s” is missing from storage, so the case file cannot be exported; "
+                "tell the system administrator."
+            )
+            % {"title": missing[0].title}
+        )
+
+
+def _index_columns(names: dict) -> list[Column]:
+    """The columns of a case file's index, `names` being each document's file name in the archive."""
+    return [
+        Column("file", _("file in this archive"), lambda d: names[d.pk]),
+        Column("doc_type", _("document type"), lambda d: d.get_doc_type_display()),
+        Column("title", _("title"), lambda d: d.title),
+        Column("document_date", _("document date"), lambda d: d.document_date),
+        Column("obtained_on", _("date obtained"), lambda d: d.obtained_on),
+        Column("issuing_authority", _("issuing authority"), lambda d: d.issuing_authority),
+        Column("sha256", _("SHA-256"), lambda d: d.sha256),
+        Column("size", _("size (bytes)"), lambda d: d.size),
+        Column(
+            "uploaded",
+            _("uploaded"),
+            lambda d: f"{timezone.localtime(d.uploaded_at):%Y-%m-%d %H:%M} {person(d.uploaded_by)}",
+        ),
+        Column("custody", _("custody events / downloads"), lambda d: f"{d.custody_events} / {d.downloads}"),
+    ]
 
 
 def _path_safe(text: str) -> str:
