@@ -26,6 +26,7 @@ from ..models import (
     DisposalCase,
     Membership,
     Status,
+    TransitionKind,
 )
 from ..models.evidence import evidence_chain_warnings
 from ..templatetags.parkland import person
@@ -186,9 +187,8 @@ def _case_page(request, case, *, posted_form: TransitionForm | None = None, stat
         if posted_form is not None and posted_form.transition == t:
             form = posted_form
         else:
-            offer_override = (
-                is_supervisor and t.kind == "forward" and bool(checklist_missing) and t == next_step
-            )
+            forward = t.kind == TransitionKind.FORWARD
+            offer_override = is_supervisor and forward and bool(checklist_missing) and t == next_step
             form = _transition_form(case, t, offer_override=offer_override)
         steps.append({"transition": t, "label": Status(t.target).label, "form": form})
     context = {
@@ -321,7 +321,7 @@ def case_transition(request, number: str):
     if not form.is_valid() or form.non_field_errors():
         # The override box stays for a supervisor whose step was refused for missing evidence.
         is_supervisor = scoping.has_role(user, case.parcel.park, Role.SUPERVISOR)
-        if not (is_supervisor and transition.kind == "forward"):
+        if not (is_supervisor and transition.kind == TransitionKind.FORWARD):
             form.fields.pop("override_reason", None)
         messages.error(
             request,
