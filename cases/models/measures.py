@@ -411,16 +411,7 @@ class RevitalisationMeasure(models.Model):
         self._loan_and_equity_errors(add, agreed)
         if self.equity_share_pct is not None and not 0 < self.equity_share_pct <= 100:
             add("equity_share_pct", _("A share lies above 0 and at most 100%."))
-        if method == MeasureMethod.JOINT_DEVELOPMENT:
-            if not self.project_name.strip():
-                add("project_name", _("Name the joint development project."))
-            shares = [s for s in (self.partner_share_pct, self.holder_share_pct) if s is not None]
-            if sum(shares, Decimal(0)) > 100:
-                add("holder_share_pct", _("The two sides' shares add up to more than 100%."))
-        else:
-            for name in ("partner_share_pct", "holder_share_pct"):
-                if getattr(self, name) is not None:
-                    add(name, _("Only a joint development has this."))
+        self._joint_development_errors(add)
         if method == MeasureMethod.OTHER and not self.notes.strip():
             add("notes", _("Describe the measure."))
         if (
@@ -439,6 +430,19 @@ class RevitalisationMeasure(models.Model):
             add("abandon_reason", _("Say why the measure was abandoned."))
         if errors:
             raise ValidationError(errors)
+
+    def _joint_development_errors(self, add) -> None:
+        """A joint development names its project and its shares fit in the whole; no other has shares."""
+        if self.method == MeasureMethod.JOINT_DEVELOPMENT:
+            if not self.project_name.strip():
+                add("project_name", _("Name the joint development project."))
+            shares = [s for s in (self.partner_share_pct, self.holder_share_pct) if s is not None]
+            if sum(shares, Decimal(0)) > 100:
+                add("holder_share_pct", _("The two sides' shares add up to more than 100%."))
+        else:
+            for name in ("partner_share_pct", "holder_share_pct"):
+                if getattr(self, name) is not None:
+                    add(name, _("Only a joint development has this."))
 
     def _loan_and_equity_errors(self, add, agreed: bool) -> None:
         """What only a loan or only an equity acquisition carries, and what each needs once agreed."""
