@@ -47,6 +47,7 @@ from django.db.models import Max
 from django.utils import translation
 
 from cases import citydata
+from cases.demo.files import tiny_pdf
 from cases.models import (
     CaseEvent,
     CaseNumberSequence,
@@ -168,29 +169,6 @@ def money(value: float) -> Decimal:
 def at(day: date, minute: int) -> datetime:
     """A moment in a working day: 09:00 plus `minute` minutes, in the park's time zone."""
     return datetime(day.year, day.month, day.day, 9, 0, tzinfo=TZ) + timedelta(minutes=minute % 540)
-
-
-def tiny_pdf(text: str) -> bytes:
-    """A valid one-page PDF showing `text` (ASCII): a stand-in for a scanned document."""
-    stream = f"BT /F1 14 Tf 72 770 Td ({text}) Tj ET".encode()
-    bodies = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-    ]
-    pdf = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(bodies, start=1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
-    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
-    return bytes(pdf)
 
 
 # Writing rows ------------------------------------------------------------------------------------
