@@ -20,7 +20,6 @@ from ..models import (
     Category,
     DisposalTarget,
     Membership,
-    MonthClose,
 )
 from ..templatetags.parkland import person
 from .common import is_whole_number, require_role
@@ -164,7 +163,7 @@ def report_close_month(request):
 
 @require_POST
 def report_reopen_month(request, pk: int):
-    close = get_object_or_404(MonthClose.objects.filter(park__in=scoping.parks_for(request.user)), pk=pk)
+    close = get_object_or_404(scoping.month_closes_for(request.user), pk=pk)
     require_role(request.user, close.park, Role.PARK_ADMIN)
     try:
         reporting.reopen_month(close, by=request.user, reason=request.POST.get("reason", ""))
