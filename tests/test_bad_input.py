@@ -348,7 +348,7 @@ PARCEL_EDITS = [
     (
         "area below its case's",
         parcel_edit(
-            "A case on this parcel covers 10000 m²; the parcel cannot be smaller.",
+            "A case on this parcel covers 10000",
             "area_m2",
             area_m2="9999.99",
         ),
