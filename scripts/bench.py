@@ -456,8 +456,12 @@ def window_figures(conn, year: int, as_of: date, park_ids) -> list[tuple]:
 
 
 def measure_once(target: Target, clients, args) -> None:
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
+
+    # The capture keeps Django from clearing its query log between requests: cleared here, so
+    # the log never reaches its 9,000-entry limit, past which nothing more would be counted.
+    reset_queries()
 
     if target.export:
         command = [sys.executable, __file__, "--child-export", target.path, "--child-user", target.user]
@@ -525,6 +529,8 @@ def run_rounds(targets: list[Target], clients, args) -> None:
             f"  round {round_number}: {len(active)} targets, {time.monotonic() - started:.0f} s so far",
             flush=True,
         )
+        # What has been measured so far, should the run be cut short.
+        (VAR / "partial.json").write_text(json.dumps([t.summary() for t in targets], ensure_ascii=False))
 
 
 # Judging -------------------------------------------------------------------------------------------
