@@ -50,7 +50,16 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo parks and users, in the live server's database."""
+    """The demo parks and users, in the live server's database.
+
+    A transactional test before this one may have emptied the tables, the evidence requirements
+    seeded by a data migration included: they are seeded again (idempotent) before the demo loads.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("cases.migrations.0002_seed_evidence_requirements").seed(apps, None)
     call_command("load_demo", password=PASSWORD, stdout=io.StringIO())
 
 
