@@ -785,6 +785,11 @@ def throughput(args, session_cookie: str, paths: list[tuple[str, str]]) -> list[
                     "requests_per_s": float(rate.group(1)) if rate else None,
                     "requests": int(requests.group(1)) if requests else None,
                     "non_2xx": int(errors.group(1)) if errors else 0,
+                    # 0 requests: none finished within the window (wrk counts only finished ones).
+                    "note": ""
+                    if requests and int(requests.group(1))
+                    else "no request finished in the window",
+                    "wrk_output": text,
                 }
             )
             print(f"  wrk {name}: {results[-1]['requests_per_s']} req/s", flush=True)
@@ -899,9 +904,8 @@ def main() -> None:
             verdict = {True: "pass", False: "**fail**"}.get(r.get("ok"), "")
             ratio = f"{r['ratio']}×" if r.get("ratio") else "—"
             target = r.get("target", "—")
-            print(
-                f"| {r['name']} | {r['requests_per_s']} | {r['non_2xx']} | {ratio} | {target} | {verdict} |"
-            )
+            label = r["name"] + (f" ({r['note']})" if r.get("note") else "")
+            print(f"| {label} | {r['requests_per_s']} | {r['non_2xx']} | {ratio} | {target} | {verdict} |")
     for key, value in facts.items():
         if key.startswith("window_sql_equals_engine"):
             print(f"{key}: {value}")
