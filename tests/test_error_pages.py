@@ -130,3 +130,17 @@ def test_csrf_failure_of_a_signed_in_user_keeps_the_menu(viewer):
     response = client.post(reverse("logout"))
     assert response.status_code == 403
     assert "viewer-a" in response.content.decode()
+
+
+def test_the_browsers_own_icon_request_renders_no_page_and_sets_no_cookie():
+    """A late /favicon.ico must not hand out a new CSRF cookie, which would spoil a sign-in form."""
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("parkland/favicon.svg")
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/no/such/page/", "/admin/login/"])
+def test_every_layout_names_the_icon(path):
+    page = Client().get(path).content.decode()
+    assert 'rel="icon"' in page and "parkland/favicon.svg" in page

@@ -71,7 +71,6 @@ def pages(live_server) -> list[str]:
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_no_page_breaks_the_policy(demo, live_server, page, sign_in, screenshot, console, language):
     suffix = "zh" if language == "zh-hans" else "en"
-    page.goto(f"{live_server.url}/accounts/login/")
     sign_in("demo-admin", language=language)
     for url in pages(live_server):
         response = page.goto(url)
