@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Idle and low-efficiency land disposal")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .deadlines.signals import connect
+
+        connect()

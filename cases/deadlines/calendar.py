@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 def explain(message, **params) -> str:
     """A translated message with its named values filled in, rendered in the language active when shown."""
-    return lazy(lambda: str(message) % params, str)()
+    text = lazy(lambda: str(message) % params, str)()
+    # Kept so that a stored deadline keeps the message and its values, not one language's text.
+    text.message, text.params = message, params
+    return text
 
 
 class OutOfCalendar(Exception):

@@ -13,6 +13,7 @@ from .choices import (
     Status,
 )
 from .closes import MonthClose
+from .deadlines import CaseDeadline
 from .events import CaseEvent
 from .evidence import CustodyEvent, DocType, EvidenceDocument, EvidenceRequirement, evidence_chain_warnings
 from .land import Enterprise, LandParcel
@@ -31,6 +32,7 @@ __all__ = [
     "METHODS_BY_CATEGORY",
     "OPEN_STATUSES",
     "TRANSITIONS",
+    "CaseDeadline",
     "CaseEvent",
     "CaseNumberSequence",
     "Category",

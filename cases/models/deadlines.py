@@ -1,0 +1,166 @@
+"""The stored deadlines of open cases: what `case_deadlines` computes, kept as rows so that the
+dashboard and the deadline list read only what they show.
+
+A row holds what does not depend on the day it is read: the rule, the event it runs from, its start,
+due and earliest dates, when it was met, and the reasons (why it cannot be computed, why it no longer
+runs, a hint) as their untranslated messages with their values, so that each is shown in the
+reader's language. Whether a deadline is overdue, open or due soon is decided in SQL from the due
+date and today (`CaseDeadlineQuerySet`). `cases.deadlines.stored` writes the rows.
+"""
+
+from datetime import date, timedelta
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+# The rules of `cases.deadlines.rules.RULES`, in their display order (a test holds the two equal).
+RULE_CODES = (
+    "investigation_start",
+    "holder_reply",
+    "hearing_request",
+    "compliance",
+    "review_window",
+    "lawsuit_window",
+    "enforcement",
+    "extension",
+    "temporary_use",
+    "recorded",
+)
+WINDOW_RULES = ("hearing_request", "review_window", "lawsuit_window")
+
+
+class CaseDeadlineQuerySet(models.QuerySet):
+    def computable(self):
+        return self.filter(reason="")
+
+    def cannot_compute(self):
+        return self.exclude(reason="")
+
+    def running(self):
+        """Computed, not met and not closed: open or overdue, whatever the day."""
+        return self.filter(reason="", met_on__isnull=True, closed="")
+
+    def overdue(self, today: date):
+        """Running and past their due date; a holder's window that has run out has ended instead."""
+        return self.running().filter(due__lt=today, window=False)
+
+    def due_within(self, today: date, days: int):
+        """Running and falling due from today to `days` days ahead, both included."""
+        return self.running().filter(due__gte=today, due__lte=today + timedelta(days=days))
+
+    def stale(self, today: date):
+        """Rows computed while one of their case's dates lay ahead of the day they were computed on."""
+        return self.filter(valid_until__lte=today)
+
+    def for_display(self):
+        """With what a deadline table shows; by due date, case number and rule."""
+        return self.select_related("case__parcel__park", "case__officer", "source").order_by(
+            "due", "case__number", "rule_order"
+        )
+
+    def in_case_order(self):
+        """Cannot be computed: by case number and rule."""
+        return self.select_related("case__parcel__park", "case__officer", "source").order_by(
+            "case__number", "rule_order", "pk"
+        )
+
+
+class CaseDeadline(models.Model):
+    """One clock of one open case, as `case_deadlines` computed it."""
+
+    case = models.ForeignKey(
+        "cases.DisposalCase",
+        on_delete=models.CASCADE,
+        related_name="stored_deadlines",
+        verbose_name=_("case"),
+    )
+    rule = models.CharField(_("deadline"), max_length=30)
+    rule_order = models.PositiveSmallIntegerField(_("rule order"))
+    source = models.ForeignKey(
+        "cases.CaseEvent",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
+    )
+    start = models.DateField(_("runs from"), null=True, blank=True)
+    due = models.DateField(_("due date"), null=True, blank=True)
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    earliest = models.DateField(_("not before"), null=True, blank=True)
+    window = models.BooleanField(_("holder's window"), default=False)
+    # The untranslated messages; their values are in `params` under the same names.
+    reason = models.TextField(_("cannot be computed because"), blank=True)
+    closed = models.TextField(_("no longer running because"), blank=True)
+    hint = models.TextField(_("hint"), blank=True)
+    params = models.JSONField(_("message values"), default=dict, blank=True)
+    # The first day on which a date of the case that lay ahead is no longer ahead: computed again then.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = CaseDeadlineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stored deadline")
+        verbose_name_plural = _("stored deadlines")
+        ordering = ["case", "rule_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rule__in=RULE_CODES), name="%(app_label)s_%(class)s_rule_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    *[Q(rule=code, rule_order=order) for order, code in enumerate(RULE_CODES)],
+                    _connector=Q.OR,
+                ),
+                name="%(app_label)s_%(class)s_rule_order_of_its_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(window=False) | Q(rule__in=WINDOW_RULES),
+                name="%(app_label)s_%(class)s_window_only_for_windows",
+            ),
+            models.CheckConstraint(
+                condition=Q(due__isnull=False) | ~Q(reason=""),
+                name="%(app_label)s_%(class)s_due_or_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="") | Q(start__isnull=True) | Q(due__gte=F("start")),
+                name="%(app_label)s_%(class)s_due_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(earliest__isnull=True) | Q(due__isnull=False),
+                name="%(app_label)s_%(class)s_earliest_with_due",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "rule", "source"],
+                condition=Q(source__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_rule_and_event",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "rule"],
+                condition=Q(source__isnull=True),
+                name="%(app_label)s_%(class)s_one_per_rule_without_event",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due"],
+                condition=Q(reason="", met_on__isnull=True, closed=""),
+                name="cases_deadline_running_idx",
+            ),
+            models.Index(fields=["case"], condition=~Q(reason=""), name="cases_deadline_unknown_idx"),
+            models.Index(
+                fields=["valid_until"],
+                condition=Q(valid_until__isnull=False),
+                name="cases_deadline_stale_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.rule} {self.due or '—'}"
+
+    def as_deadline(self, today: date):
+        """The Deadline this row stores, as `case_deadlines` gave it, seen from `today`."""
+        from ..deadlines.stored import deadline_of
+
+        return deadline_of(self, today)
