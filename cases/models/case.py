@@ -40,12 +40,17 @@ from .land import LandParcel
 from .numbers import CaseNumberSequence, format_case_number, parse_case_number
 from .parks import Membership
 from .rate import RateQuerySet
+from .search import GramsField, fill_search_columns, search_cases
 from .workflow import Workflow
 
 
 class DisposalCaseQuerySet(RateQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def search(self, term: str):
+        """Cases whose number, parcel number, location or land user contains `term` (see search.py)."""
+        return search_cases(self, term)
 
 
 S = Status
@@ -147,9 +152,12 @@ class DisposalCase(Workflow, models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # What the case list's search looks in, refreshed on every save (search.py).
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+    search_grams = GramsField(_("search bigrams"), blank=True, default="", editable=False)
 
     objects = DisposalCaseQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text", "search_grams"])
 
     class Meta:
         verbose_name = _("disposal case")
@@ -260,6 +268,8 @@ class DisposalCase(Workflow, models.Model):
             models.Index(fields=["status"], name="cases_case_status_idx"),
             models.Index(fields=["identified_on"], name="cases_case_identified_idx"),
             models.Index(fields=["disposed_on"], name="cases_case_disposed_idx"),
+            # The case list's default order, so its first page is read off the index.
+            models.Index(fields=["-opened_on", "-number", "id"], name="cases_case_list_order_idx"),
         ]
 
     def __str__(self) -> str:
@@ -276,6 +286,9 @@ class DisposalCase(Workflow, models.Model):
             elif self._state.adding and (parsed := parse_case_number(self.number)) and parsed[0] == park.code:
                 # A number brought in from a ledger is never handed out again.
                 CaseNumberSequence.objects.note_used(park=park, year=parsed[1], number=parsed[2])
+            fill_search_columns(self)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "search_grams"}
             super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -4,8 +4,9 @@ import calendar
 from datetime import date
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from ..validators import (
 from .base import AREA, M2_PER_MU, MONEY, RATIO, choice_constraint, m2_to_mu, per_mu
 from .choices import OPEN_STATUSES, Status
 from .parks import Park
+from .search import refresh_case_search
 
 
 class Enterprise(models.Model):
@@ -51,6 +53,8 @@ class Enterprise(models.Model):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["name"]
+        # The enterprise list's default order.
+        indexes = [models.Index(fields=["name", "id"], name="cases_enterprise_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["park", "credit_code"],
@@ -74,6 +78,16 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if adding:
+                return
+            # Its name is searched on the cases of its parcels: all of them in one UPDATE.
+            cases = apps.get_model("cases", "DisposalCase")._default_manager.using(self._state.db)
+            refresh_case_search(cases.filter(parcel__enterprise=self))
 
     def get_absolute_url(self) -> str:
         return reverse("enterprise-detail", args=[self.pk])
@@ -348,6 +362,14 @@ class LandParcel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.location}"
+
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if not adding:
+                # Its number, location and land user are searched on its cases.
+                refresh_case_search(self.cases.all())
 
     def get_absolute_url(self) -> str:
         return reverse("parcel-detail", args=[self.pk])

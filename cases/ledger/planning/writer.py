@@ -19,6 +19,7 @@ from ...models import (
     format_case_number,
     parse_case_number,
 )
+from ...models.search import refresh_case_search
 from .state import LedgerState
 
 BATCH = 500
@@ -35,6 +36,21 @@ def write(state: LedgerState, *, reason: str) -> None:
     _save(LandParcel, by_kind["parcel"], history)
     number_new_cases(state, [s["obj"] for s in by_kind["case"] if s["created"]])
     _save(DisposalCase, by_kind["case"], history, ordered=lambda s: s["obj"].status in OPEN_STATUSES)
+    refresh_search(by_kind)
+
+
+def refresh_search(by_kind: dict[str, list[dict]]) -> None:
+    """The search columns of every case written, and of the cases of every parcel and enterprise changed."""
+    changed = {
+        kind: [s["obj"].pk for s in by_kind[kind] if not s["created"]] for kind in ("parcel", "enterprise")
+    }
+    for lookup, ids in (
+        ("pk__in", [s["obj"].pk for s in by_kind["case"]]),
+        ("parcel__in", changed["parcel"]),
+        ("parcel__enterprise__in", changed["enterprise"]),
+    ):
+        for start in range(0, len(ids), BATCH):
+            refresh_case_search(DisposalCase.objects.filter(**{lookup: ids[start : start + BATCH]}))
 
 
 def _save(model, states: list[dict], history: dict, *, ordered: Callable | None = None) -> None:
