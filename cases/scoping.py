@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from .models import (
+    CaseDeadline,
     CaseEvent,
     CustodyEvent,
     DisposalCase,
@@ -70,6 +71,11 @@ def cases_for(user, *, role: str = Role.VIEWER) -> QuerySet[DisposalCase]:
 
 def events_for(user, *, role: str = Role.VIEWER) -> QuerySet[CaseEvent]:
     return _in_parks(CaseEvent.objects.all(), "case__parcel__park", user, role)
+
+
+def deadlines_for(user, *, role: str = Role.VIEWER) -> QuerySet[CaseDeadline]:
+    """The stored deadlines of the cases `user` sees."""
+    return _in_parks(CaseDeadline.objects.all(), "case__parcel__park", user, role)
 
 
 def documents_for(user, *, role: str = Role.VIEWER) -> QuerySet[EvidenceDocument]:

@@ -5,7 +5,7 @@ builds one case's deadlines from its timeline; `agenda` loads many cases' deadli
 an officer must act on.
 """
 
-from .agenda import Agenda, agenda, deadlines_for, pending
+from .agenda import Agenda, StoredAgenda, agenda, deadlines_for, pending, shown, stored_agenda
 from .calendar import (
     OutOfCalendar,
     OutOfWorkingCalendar,
@@ -24,6 +24,7 @@ __all__ = [
     "OutOfCalendar",
     "OutOfWorkingCalendar",
     "Rule",
+    "StoredAgenda",
     "add_days",
     "add_months",
     "add_working_days",
@@ -33,5 +34,7 @@ __all__ = [
     "display_order",
     "pending",
     "periods",
+    "shown",
+    "stored_agenda",
     "working_calendar_years",
 ]

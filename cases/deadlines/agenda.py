@@ -1,5 +1,6 @@
 """What an officer must act on: the deadlines of many cases, sorted into overdue, due soon and
-cannot be computed."""
+cannot be computed; `stored_agenda` reads them from the stored deadlines, filtered, ordered and
+limited in SQL."""
 
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -7,8 +8,9 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
-from ..models import CaseEvent, DisposalCase
+from ..models import CaseDeadline, CaseEvent, DisposalCase
 from .rules import RULE_ORDER, Deadline, case_deadlines, periods
+from .stored import refresh_stale
 
 
 class Agenda(NamedTuple):
@@ -51,3 +53,29 @@ def pending(deadlines: Sequence[Deadline], *, days: int) -> list[Deadline]:
     """Overdue, or due within `days`: what an officer must act on now."""
     found = agenda(deadlines, days=days)
     return found.overdue + found.due_soon
+
+
+class StoredAgenda(NamedTuple):
+    """The three lists as querysets of stored rows, in their display order (slice them, then show)."""
+
+    overdue: QuerySet[CaseDeadline]
+    due_soon: QuerySet[CaseDeadline]
+    cannot_compute: QuerySet[CaseDeadline]
+
+
+def stored_agenda(rows: QuerySet[CaseDeadline], *, today: date, days: int) -> StoredAgenda:
+    """What is overdue, due within `days` and cannot be computed among `rows`, decided in SQL.
+
+    Rows computed while one of their case's dates lay ahead are computed again first (rarely any).
+    """
+    refresh_stale(today)
+    return StoredAgenda(
+        rows.overdue(today).for_display(),
+        rows.due_within(today, days).for_display(),
+        rows.cannot_compute().in_case_order(),
+    )
+
+
+def shown(rows: Iterable[CaseDeadline], *, today: date) -> list[Deadline]:
+    """Stored rows as the Deadline objects the templates show."""
+    return [row.as_deadline(today) for row in rows]

@@ -7,6 +7,8 @@ open case of some parks, in batches; `refresh_stale` catches up the few cases wh
 computed while one of their dates still lay in the future.
 """
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -75,6 +77,12 @@ def _text(msgid: str, params: dict):
     return explain(gettext_lazy(msgid), **params) if params else gettext_lazy(msgid)
 
 
+def fingerprint(clocks: dict[str, int]) -> str:
+    """A short fingerprint of the periods in force, kept on every row computed with them."""
+    text = json.dumps(sorted(clocks.items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def valid_until(case: DisposalCase, events: Iterable[CaseEvent], today: date) -> date | None:
     """The first day after `today` on which a date the rules compare with today is no longer ahead."""
     days = [case.opened_on, case.decision_on, case.parcel.actual_start_on]
@@ -86,7 +94,7 @@ def valid_until(case: DisposalCase, events: Iterable[CaseEvent], today: date) ->
 def rows_of(case, events, *, today: date, clocks: dict[str, int], model=CaseDeadline) -> list:
     """The rows of one open case: each deadline `case_deadlines` gives, with its texts as messages."""
     events = list(events)
-    until = valid_until(case, events, today)
+    until, stamp = valid_until(case, events, today), fingerprint(clocks)
     rows = []
     for deadline in case_deadlines(case, events, today=today, clocks=clocks):
         texts = {"reason": deadline.cannot_compute, "closed": deadline.closed, "hint": deadline.hint}
@@ -108,6 +116,7 @@ def rows_of(case, events, *, today: date, clocks: dict[str, int], model=CaseDead
                 window=deadline.window,
                 params=params,
                 valid_until=until,
+                clocks=stamp,
                 **messages,
             )
         )
@@ -175,14 +184,20 @@ def refresh_cases(case_ids: Iterable[int], *, using: str | None = None, today: d
     return written
 
 
+def open_cases_on(parcel_ids: Iterable[int], *, using: str | None = None) -> list[int]:
+    """The open cases on these parcels (whose actual start date an extension's clock reads)."""
+    ids = sorted({pk for pk in parcel_ids if pk is not None})
+    manager = DisposalCase._base_manager.using(using or router.db_for_write(CaseDeadline))
+    found: list[int] = []
+    for start in range(0, len(ids), BATCH):
+        chunk = manager.filter(parcel_id__in=ids[start : start + BATCH], status__in=OPEN_STATUSES)
+        found += chunk.values_list("pk", flat=True)
+    return found
+
+
 def refresh_parcels(parcel_ids: Iterable[int], *, using: str | None = None) -> int:
-    """Compute again the rows of the open cases on these parcels (their actual start date counts)."""
-    ids = [pk for pk in parcel_ids if pk is not None]
-    if not ids:
-        return 0
-    using = using or router.db_for_write(CaseDeadline)
-    found = DisposalCase._base_manager.using(using).filter(parcel_id__in=ids, status__in=OPEN_STATUSES)
-    return refresh_cases(list(found.values_list("pk", flat=True)), using=using)
+    """Compute again the rows of the open cases on these parcels."""
+    return refresh_cases(open_cases_on(parcel_ids, using=using), using=using)
 
 
 def rebuild(*, parks: Iterable | None = None, using: str | None = None, model=None, today=None) -> int:
@@ -213,7 +228,9 @@ def rebuild(*, parks: Iterable | None = None, using: str | None = None, model=No
 
 
 def refresh_stale(today: date, *, using: str | None = None) -> int:
-    """Compute again the cases whose rows were computed before one of their dates came (rarely any)."""
+    """Compute again the cases whose rows were computed before one of their dates came, or with other
+    periods than those in force now (after PARKLAND_DEADLINE_PERIODS changed: every case once)."""
     manager = CaseDeadline.objects.db_manager(using or router.db_for_write(CaseDeadline))
-    stale = list(manager.stale(today).order_by().values_list("case_id", flat=True).distinct())
-    return refresh_cases(stale, using=using, today=today) if stale else 0
+    stale = manager.stale(today, fingerprint(periods())).order_by().values_list("case_id", flat=True)
+    ids = list(stale.distinct())
+    return refresh_cases(ids, using=using, today=today) if ids else 0

@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
                 ("hint", models.TextField(blank=True, verbose_name="hint")),
                 ("params", models.JSONField(blank=True, default=dict, verbose_name="message values")),
                 ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                ("clocks", models.CharField(max_length=16, verbose_name="periods")),
                 (
                     "case",
                     models.ForeignKey(
@@ -79,6 +80,7 @@ class Migration(migrations.Migration):
                         fields=["valid_until"],
                         name="cases_deadline_stale_idx",
                     ),
+                    models.Index(fields=["clocks"], name="cases_deadline_clocks_idx"),
                 ],
                 "constraints": [
                     models.CheckConstraint(

@@ -49,14 +49,15 @@ class CaseDeadlineQuerySet(models.QuerySet):
         """Running and falling due from today to `days` days ahead, both included."""
         return self.running().filter(due__gte=today, due__lte=today + timedelta(days=days))
 
-    def stale(self, today: date):
-        """Rows computed while one of their case's dates lay ahead of the day they were computed on."""
-        return self.filter(valid_until__lte=today)
+    def stale(self, today: date, clocks: str):
+        """Rows computed while one of their case's dates lay ahead of the day they were computed on,
+        or with other periods than `clocks` (two index ranges, so that no row at all is quick to tell)."""
+        return self.filter(Q(valid_until__lte=today) | Q(clocks__lt=clocks) | Q(clocks__gt=clocks))
 
     def for_display(self):
         """With what a deadline table shows; by due date, case number and rule."""
         return self.select_related("case__parcel__park", "case__officer", "source").order_by(
-            "due", "case__number", "rule_order"
+            "due", "case__number", "rule_order", "pk"
         )
 
     def in_case_order(self):
@@ -97,6 +98,8 @@ class CaseDeadline(models.Model):
     params = models.JSONField(_("message values"), default=dict, blank=True)
     # The first day on which a date of the case that lay ahead is no longer ahead: computed again then.
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    # A fingerprint of the periods the row was computed with: other periods in force, computed again.
+    clocks = models.CharField(_("periods"), max_length=16)
 
     objects = CaseDeadlineQuerySet.as_manager()
 
@@ -154,6 +157,7 @@ class CaseDeadline(models.Model):
                 condition=Q(valid_until__isnull=False),
                 name="cases_deadline_stale_idx",
             ),
+            models.Index(fields=["clocks"], name="cases_deadline_clocks_idx"),
         ]
 
     def __str__(self) -> str:

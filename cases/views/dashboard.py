@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import scoping
-from ..deadlines import agenda, deadlines_for
+from ..deadlines import shown, stored_agenda
 from ..models import (
     OPEN_STATUSES,
     DisposalTarget,
@@ -30,7 +30,7 @@ def dashboard(request):
 
     status_rows, flag_rows = _open_by_status_and_flag(cases)
     events = scoping.events_for(user).select_related("case__parcel__park", "case__officer")
-    upcoming = agenda(deadlines_for(cases.open(), today=today), days=settings.PARKLAND_DUE_SOON_DAYS)
+    upcoming = stored_agenda(scoping.deadlines_for(user), today=today, days=settings.PARKLAND_DUE_SOON_DAYS)
     money_rows = scoping.measures_for(user).money_by_method(year)
     context = {
         "money_rows": money_rows,
@@ -51,8 +51,8 @@ def dashboard(request):
         .filter(officer=user)
         .select_related("parcel__park", "parcel__enterprise")
         .order_by("target_on", "number")[:10],
-        "overdue": upcoming.overdue[:20],
-        "due_soon": upcoming.due_soon[:20],
+        "overdue": shown(upcoming.overdue[:20], today=today),
+        "due_soon": shown(upcoming.due_soon[:20], today=today),
         "due_soon_days": settings.PARKLAND_DUE_SOON_DAYS,
         "overrides": events.exclude(override_reason="")
         .select_related("actor")

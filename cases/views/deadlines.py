@@ -1,12 +1,46 @@
-"""Early warning (DESIGN.md §8): the statutory deadlines of the user's open cases."""
+"""Early warning (DESIGN.md §8): the statutory deadlines of the user's open cases.
+
+Read from the stored deadlines: each list is filtered, ordered and paged in SQL, `PAGE_SIZE` rows
+at a time with its own page parameter, so the page reads only what it shows.
+"""
+
+from typing import NamedTuple
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from .. import scoping
-from ..deadlines import agenda, deadlines_for
+from ..deadlines import Deadline, shown, stored_agenda
 from ..filtersets import DeadlineFilterSet
+
+PAGE_SIZE = 50
+
+
+class Section(NamedTuple):
+    """One list's page: its deadlines, the page, and the query strings of its neighbours."""
+
+    deadlines: list[Deadline]
+    page: Page
+    previous: str
+    next: str
+
+
+def _section(request, rows, parameter: str, today) -> Section:
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(parameter))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[parameter] = str(number)
+        return "?" + query.urlencode()
+
+    return Section(
+        shown(page.object_list, today=today),
+        page,
+        link(page.previous_page_number()) if page.has_previous() else "",
+        link(page.next_page_number()) if page.has_next() else "",
+    )
 
 
 def deadlines(request):
@@ -15,14 +49,17 @@ def deadlines(request):
     today = timezone.localdate()
     days = settings.PARKLAND_DUE_SOON_DAYS
     filterset = DeadlineFilterSet(request.GET or None, queryset=scoping.cases_for(user).open(), user=user)
-    found = agenda(deadlines_for(filterset.qs, today=today), days=days)
+    found = stored_agenda(scoping.deadlines_for(user).filter(case__in=filterset.qs), today=today, days=days)
+    sections = {
+        name: _section(request, rows, f"{name}_page", today)
+        for name, rows in zip(("overdue", "due_soon", "cannot_compute"), found, strict=True)
+    }
     context = {
         "filterset": filterset,
         "today": today,
         "due_soon_days": days,
-        "overdue": found.overdue,
-        "due_soon": found.due_soon,
-        "cannot_compute": found.cannot_compute,
+        **{name: section.deadlines for name, section in sections.items()},
+        "sections": sections,
         "show_park": scoping.parks_for(user).count() > 1,
         "is_filtered": any(request.GET.get(name) for name in filterset.form.fields),
     }

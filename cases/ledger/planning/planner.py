@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ...deadlines.stored import open_cases_on, refresh_cases
 from ...models import Park
 from ..columns import BOOL, CHOICE, DATE, DECIMAL, LEDGER_COLUMNS, LedgerColumn
 from ..reading import ErrorValue, Formula, present
@@ -171,6 +172,10 @@ class Planner(LedgerState):
 
     def write(self, *, reason: str) -> None:
         writer.write(self, reason=reason)
+        # Written in bulk, without the signals that keep the stored deadlines: they follow here.
+        written = [(kind, state["obj"].pk) for (kind, _key), state in self.written.items()]
+        parcels = open_cases_on(pk for kind, pk in written if kind == "parcel")
+        refresh_cases([pk for kind, pk in written if kind == "case"] + parcels)
 
     def describe_changes(self, report: LedgerReport) -> None:
         """Each row's changes in words, and the case numbers given on import."""

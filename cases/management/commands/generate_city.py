@@ -47,6 +47,7 @@ from django.db.models import Max
 from django.utils import translation
 
 from cases import citydata
+from cases.deadlines.stored import rebuild as rebuild_deadlines
 from cases.demo.files import tiny_pdf
 from cases.models import (
     CaseEvent,
@@ -338,6 +339,8 @@ class Command(BaseCommand):
                 with self._timed("foreign keys checked") as box:
                     box["count"] = self._check_foreign_keys()
             self._reset_sequences()
+            with self._timed("deadlines stored") as box:
+                box["count"] = rebuild_deadlines(using=alias)
             commit_started = time.monotonic()
         self.timings.append(("commit", 0, time.monotonic() - commit_started))
         elapsed = time.monotonic() - started

@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.deadlines import deadlines_for, pending
-from cases.models import DisposalCase
+from cases.deadlines import shown, stored_agenda
+from cases.models import CaseDeadline
 from cases.templatetags.parkland import person
 
 
@@ -43,7 +43,8 @@ class Command(BaseCommand):
         today = timezone.localdate()
         by_officer: dict = defaultdict(list)
         unassigned = []
-        for deadline in pending(deadlines_for(DisposalCase.objects.open(), today=today), days=days):
+        found = stored_agenda(CaseDeadline.objects.all(), today=today, days=days)
+        for deadline in shown(found.overdue, today=today) + shown(found.due_soon, today=today):
             if deadline.case.officer is None:
                 unassigned.append(deadline)
             else:
