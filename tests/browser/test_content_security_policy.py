@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from cases.models import DisposalCase, EvidenceDocument
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

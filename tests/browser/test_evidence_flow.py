@@ -14,7 +14,7 @@ from tests.factories import make_case, make_document, make_parcel
 
 User = get_user_model()
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def tiny_png() -> bytes:

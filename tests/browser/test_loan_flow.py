@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from cases.models import CaseEvent, DisposalCase, Partner, RevitalisationMeasure
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 AMOUNT = Decimal("1234.56")
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from cases.models import CaseEvent, DisposalCase, Enterprise, LandParcel, Status
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _submit(page):
