@@ -1,6 +1,6 @@
 """The word lists `manage.py generate_city` draws a city's ledger from.
 
-Nine parks after Zhuhai's "4+4+1" grouping of its industrial parks (domain.md §1), and the pieces of
+Nine parks after Zhuhai's "4+4+1" grouping of its industrial parks, and the pieces of
 Chinese company names, people's names and addresses, each with a weight that follows how often it
 occurs in real company registers: a few characters (华, 鑫, 达, 源 …) stand in a large share of all
 names, a long tail in few. The parks are real places; every enterprise, person and figure generated

@@ -1,5 +1,6 @@
-"""Validators for the national codes a land office records (domain.md §7), for case numbers, and for
-the plausible range of every date, area, amount, rate and term (the bounds are in `cases.bounds`)."""
+"""Validators for the national codes a land office records (docs/data-model.md#national-codes), for
+case numbers, and for the plausible range of every date, area, amount, rate and term (the bounds
+are in `cases.bounds`)."""
 
 import re
 from datetime import date

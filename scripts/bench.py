@@ -396,8 +396,9 @@ def build_targets(args, clients) -> tuple[list[Target], dict]:
 
 
 def window_figures(conn, year: int, as_of: date, park_ids) -> list[tuple]:
-    """DESIGN.md §6's month table in one pass: each case bucketed by the month it entered the register
-    (0 = before the year) and the month it was disposed, then running sums over the months."""
+    """The monthly report's month table (docs/disposal-rate.md) in one pass: each case bucketed by
+    the month it entered the register (0 = before the year) and the month it was disposed, then
+    running sums over the months."""
     identified = "('identified', 'planning', 'implementing', 'disposed')"
     scope = "" if park_ids is None else "AND p.park_id = ANY(%(parks)s)"
     sql = f"""

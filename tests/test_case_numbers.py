@@ -1,4 +1,5 @@
-"""Case numbers (DESIGN.md §2): `{park}-{year opened}-{seq:03d}`, never reused, safe when created at once."""
+"""Case numbers (docs/data-model.md#disposalcase-处置案件): `{park}-{year opened}-{seq:03d}`, never
+reused, safe when created at once."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor

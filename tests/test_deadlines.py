@@ -1,4 +1,4 @@
-"""Statutory deadlines (DESIGN.md §8, domain.md §3) computed from hand-made timelines.
+"""Statutory deadlines (docs/workflow.md#statutory-deadlines) computed from hand-made timelines.
 
 Most tests build unsaved cases and events: the rules are pure functions of the dates. The last
 ones load cases from the database through `deadlines_for`.

@@ -1,5 +1,6 @@
-"""The hearing-request clock (domain.md §3): 5 working days after the hearing notice is served,
-counted on China's official calendar of holidays and make-up working days."""
+"""The hearing-request clock (docs/workflow.md#statutory-deadlines): 5 working days after the
+hearing notice is served, counted on China's official calendar of holidays and make-up working
+days."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""The radar (issue 6, item 5; DESIGN.md §8): suspected idle land one and two full years on,
+"""The radar (issue 6, item 5; docs/workflow.md#the-radar): suspected idle land one and two full years on,
 suspected low-efficiency land below its park's thresholds, stalled cases, and the one-click case."""
 
 import html

@@ -1,5 +1,6 @@
 """Only approved steps move the disposal rate: every write path, the staff pages, the admin and a
-forged POST, leaves the figures the rate counts to the workflow (DESIGN.md §3 and §6)."""
+forged POST, leaves the figures the rate counts to the workflow
+(docs/workflow.md#who-may-move-which-figure)."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The disposal-rate engine (DESIGN.md §6) against hand-computed registers."""
+"""The disposal-rate engine (docs/disposal-rate.md#definitions) against hand-computed registers."""
 
 import json
 import os

@@ -1,5 +1,6 @@
-"""Month-end close, restatement, reopening and the benchmark (issue 5, DESIGN.md §6): the report's
-recorded acts, who may do them, and what the page and the files show afterwards."""
+"""Month-end close, restatement, reopening and the benchmark (issue 5,
+docs/disposal-rate.md#month-end-close-月末关账-and-restatements): the report's recorded acts, who may
+do them, and what the page and the files show afterwards."""
 
 import json
 import re
@@ -287,7 +288,7 @@ def test_editing_a_case_behind_a_closed_month_shows_a_restatement(
 
 def test_files_give_the_current_figures_of_a_closed_month(client, ledger):
     """What the files do after a restatement: they carry the data as it is now, with no trace of the
-    close (the JSON shape of DESIGN.md §6 has no place for it); the page alone shows both."""
+    close (the JSON shape of docs/disposal-rate.md#json has no place for it); the page alone shows both."""
     close(client, ledger.supervisor)
     correct_partial_disposal(ledger)
     query = "year=2022&park=XQ"

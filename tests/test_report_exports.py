@@ -1,6 +1,6 @@
-"""The monthly report's files (issue 5, DESIGN.md §6): CSV, XLSX, JSON and PDF over the web and from
-`manage.py disposal_report`, the four agreeing with the page figure for figure, and query counts
-that do not grow with the number of cases."""
+"""The monthly report's files (issue 5, docs/disposal-rate.md#the-monthly-report): CSV, XLSX, JSON
+and PDF over the web and from `manage.py disposal_report`, the four agreeing with the page figure
+for figure, and query counts that do not grow with the number of cases."""
 
 import csv
 import io
@@ -246,7 +246,7 @@ def test_every_file_carries_the_hand_computed_month_table(client, who, query, ex
     ledger = build_ledger()
     user = getattr(ledger, who)
     data = json.loads(get_report(client, user, query, path="/reports/monthly.json").content)
-    assert data["months"] == expected  # the exact strings of DESIGN.md §6
+    assert data["months"] == expected  # the exact strings of docs/disposal-rate.md#json
     assert data["as_of"] == "2022-05-15"
     want = [comparable(month) for month in expected]
     assert [

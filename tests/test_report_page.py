@@ -1,5 +1,6 @@
-"""The monthly report page (issue 5, DESIGN.md §6): hand-computed month table, breakdowns, forecast,
-benchmark, chart, printable version and bad input. The engine itself is covered in test_rates.py.
+"""The monthly report page (issue 5, docs/disposal-rate.md#the-monthly-report): hand-computed month
+table, breakdowns, forecast, benchmark, chart, printable version and bad input. The engine itself is
+covered in test_rates.py.
 
 The helpers at the top (the hand-computed ledger, page parsing) are shared with test_report_exports.py
 and test_report_close.py.

@@ -335,7 +335,7 @@ def test_the_model_refuses_a_broken_measure_with_its_message(
 def test_the_database_refuses_a_broken_measure_written_past_the_model(
     land, wrong, method, breaks, field, message, constraint
 ):
-    """DESIGN.md §2: every rule one row can express is a database constraint too."""
+    """docs/data-model.md: every rule one row can express is a database constraint too."""
     before = RevitalisationMeasure.objects.count()
     with pytest.raises(IntegrityError) as refused, transaction.atomic():
         broken_measure(land, method, breaks).save()

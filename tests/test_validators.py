@@ -1,4 +1,5 @@
-"""The national codes a land office records (domain.md §7): what each validator accepts and refuses."""
+"""The national codes a land office records (docs/data-model.md#national-codes): what each
+validator accepts and refuses."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,7 +24,8 @@ def refusal(validator, value) -> ValidationError:
 
 
 def reference_check_character(first17: str) -> str:
-    """GB 32100-2015 written out as domain.md §7 states it, independently of the code under test."""
+    """GB 32100-2015 written out as docs/data-model.md#national-codes states it, independently of
+    the code under test."""
     total = sum(CREDIT_CODE_ALPHABET.index(c) * 3**i for i, c in enumerate(first17)) % 31
     return CREDIT_CODE_ALPHABET[(31 - total) % 31]
 

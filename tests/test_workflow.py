@@ -1,4 +1,4 @@
-"""The case workflow of DESIGN.md §3, through `DisposalCase.transition_to` and `save_versioned`."""
+"""The case workflow of docs/workflow.md, through `DisposalCase.transition_to` and `save_versioned`."""
 
 import itertools
 from datetime import date, timedelta

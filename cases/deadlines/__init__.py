@@ -1,4 +1,4 @@
-"""Statutory deadlines (domain.md §3, DESIGN.md §8): the clocks a case's dated events start.
+"""Statutory deadlines (docs/workflow.md#statutory-deadlines): the clocks a case's dated events start.
 
 `calendar` counts days, months and Chinese working days; `rules` declares the clocks in force and
 builds one case's deadlines from its timeline; `agenda` loads many cases' deadlines and sorts what

@@ -1,4 +1,4 @@
-"""Statutory deadlines (domain.md §3, DESIGN.md §8): the clocks a case's dated events start.
+"""Statutory deadlines (docs/workflow.md#statutory-deadlines): the clocks a case's dated events start.
 
 Every deadline is computed from what the timeline and the case record, never guessed: where a date
 is missing or contradicts another, the deadline says it cannot be computed, and why. Pure functions
@@ -20,7 +20,7 @@ from .calendar import OutOfCalendar, OutOfWorkingCalendar, add_days, add_months,
 Kind = CaseEvent.Kind
 
 # The national clocks, in calendar days or months; PARKLAND_DEADLINE_PERIODS overrides any of them
-# where local rules differ (domain.md marks these as facts that vary).
+# where local rules differ (docs/workflow.md#statutory-deadlines).
 DEFAULT_PERIODS: dict[str, int] = {
     "investigation_start_days": 30,  # suspected idle land found → investigation starts
     "holder_reply_days": 30,  # investigation notice served → the holder replies

@@ -1,9 +1,9 @@
 """The demo ledger as named data: the Xinqing park (XQ), a small second park (DEMO2), their people,
 enterprises, parcels, cases, evidence, measures and project leads.
 
-XQ reproduces the park's published 2022 result (DESIGN.md §6): 7 cases disposed of, 303,200 m²
-against a register of 547,300 m², a disposal rate of 55.4 %. Enterprises, partners and people are
-invented. `cases.demo.builder` turns these tables into rows.
+XQ reproduces the park's published 2022 result (docs/disposal-rate.md#worked-check-xinqing-2022):
+7 cases disposed of, 303,200 m² against a register of 547,300 m², a disposal rate of 55.4 %.
+Enterprises, partners and people are invented. `cases.demo.builder` turns these tables into rows.
 """
 
 from dataclasses import dataclass, field
@@ -78,7 +78,8 @@ PARKS = (
     DemoPark("DEMO2", "演示二园", "金湾区", "440404", "102007", "珠海市金湾区演示二园"),
 )
 
-# domain.md §4: plot ratio, then investment, output and tax per 亩 in 万元.
+# The park's low-efficiency thresholds (docs/data-model.md#lowefficiencythreshold-低效用地认定标准):
+# plot ratio, then investment, output and tax per 亩 in 万元.
 THRESHOLDS = {"XQ": ("1.00", "250.00", "400.00", "20.00")}
 
 # Enterprises (invented): key, name, 9 characters of the organisation code, contact, phone, road.
@@ -619,7 +620,7 @@ EVENT_EVIDENCE = {
     Kind.DECISION_ISSUED: DocType.DECISION,
     Kind.PAYMENT: DocType.PAYMENT_VOUCHER,
 }
-RESPONSE_DAYS = 30  # reply to a notice, comply with a decision (domain.md §3)
+RESPONSE_DAYS = 30  # reply to a notice, comply with a decision (docs/workflow.md#statutory-deadlines)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""The ledger (台账, DESIGN.md §10): a park's spreadsheet of cases, read, checked and imported all or
-nothing, and the same columns written back out by the case list's ledger export.
+"""The ledger (台账, docs/data-model.md#ledger-columns-台账): a park's spreadsheet of cases, read,
+checked and imported all or nothing, and the same columns written back out by the case list's
+ledger export.
 
 The format is defined once, in columns.py (`LEDGER_COLUMNS`, with the description of the format);
 reading.py reads a file into a table, values.py parses its cells, planning/ checks the rows and

@@ -1,5 +1,5 @@
-"""The ledger's format (台账, DESIGN.md §10): `LEDGER_COLUMNS` is its one definition; the importer, the
-export, the template and its explanation sheet are all made from it.
+"""The ledger's format (台账, docs/data-model.md#ledger-columns-台账): `LEDGER_COLUMNS` is its one
+definition; the importer, the export, the template and its explanation sheet are all made from it.
 
 - **Files**: XLSX (the first sheet with a header row) or CSV in UTF-8 (with or without BOM) or
   GB18030/GBK, comma, semicolon or tab separated (`reading.py`), at most PARKLAND_LEDGER_MAX_BYTES.

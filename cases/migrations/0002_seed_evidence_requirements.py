@@ -1,4 +1,5 @@
-"""The default evidence requirements of domain.md §5, for both categories; editable in the admin."""
+"""The default evidence requirements (docs/data-model.md#evidencerequirement-证据材料要求), for both
+categories; editable in the admin."""
 
 from django.db import migrations
 

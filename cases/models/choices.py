@@ -1,4 +1,4 @@
-"""The code lists of a disposal case (DESIGN.md §2–§5), shared by the models that store them."""
+"""The code lists of a disposal case (docs/data-model.md), shared by the models that store them."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

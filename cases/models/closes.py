@@ -28,7 +28,7 @@ class MonthClose(models.Model):
         _("month"), validators=[PlausibleNumberValidator(_("month"), "month")]
     )
     # The month's report row as it stood, for all cases and for each category:
-    # {"all": {...}, "idle": {...}, "inefficient": {...}} in the JSON shape of DESIGN.md §6.
+    # {"all": {...}, "idle": {...}, "inefficient": {...}} in the JSON shape of docs/disposal-rate.md#json.
     figures = models.JSONField(_("figures"))
     # The case numbers behind the figures: {"register": [...], "disposed": [...]}.
     cases = models.JSONField(_("cases behind the figures"))

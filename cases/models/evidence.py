@@ -379,7 +379,8 @@ class CustodyEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
 
-# What wins or loses in court (domain.md §5): documents whose absence overturned real disposals.
+# What wins or loses in court: documents whose absence overturned real disposals (the evidence-chain
+# warnings of docs/data-model.md#evidencedocument-证据材料).
 SERVED_DOCUMENTS = {
     DocType.INVESTIGATION_NOTICE,
     DocType.IDENTIFICATION,

@@ -130,7 +130,7 @@ def _per_mu(field: str):
 
 
 class LandParcelQuerySet(models.QuerySet):
-    """The radar's suspects (DESIGN.md §8): land that may be idle or low-efficiency."""
+    """The radar's suspects (docs/workflow.md#the-radar): land that may be idle or low-efficiency."""
 
     def not_handled(self):
         """Land with an open case is being handled; land with a disposed case has been dealt with."""

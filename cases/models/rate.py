@@ -1,5 +1,6 @@
-"""The disposal rate (DESIGN.md §6): which cases are in the register, which count as disposed, and the
-figures that follow from them for a year, its months and its breakdowns, each in one aggregate query."""
+"""The disposal rate (docs/disposal-rate.md#definitions): which cases are in the register, which
+count as disposed, and the figures that follow from them for a year, its months and its breakdowns,
+each in one aggregate query."""
 
 import calendar
 from dataclasses import dataclass
@@ -110,7 +111,7 @@ class RateQuerySet(models.QuerySet):
     """The disposal rate of any queryset of disposal cases (DisposalCase.objects is one)."""
 
     def register(self, *, year: int, as_of: date):
-        """The denominator of the disposal rate (DESIGN.md §6): see `register_q`."""
+        """The denominator of the disposal rate (docs/disposal-rate.md#definitions): see `register_q`."""
         return self.filter(register_q(year=year, as_of=as_of))
 
     def disposed_in_year(self, *, year: int, as_of: date):
@@ -155,7 +156,8 @@ class RateQuerySet(models.QuerySet):
         return {row[field]: _rate_from_row(row, "") for row in rows}
 
     def monthly_figures(self, *, year: int, as_of: date) -> list[MonthFigures]:
-        """The month table of DESIGN.md §6 for January to `as_of`'s month, in one aggregate query."""
+        """The month table of the monthly report (docs/disposal-rate.md) for January to `as_of`'s
+        month, in one aggregate query."""
         aggregates = {}
         for month, first, end in month_ends(year, as_of):
             in_month = register_q(year=year, as_of=end) & Q(identified_on__gte=first)

@@ -1,4 +1,4 @@
-"""The case workflow (DESIGN.md §3): the steps a case may take and who may take them, the guards on
+"""The case workflow (docs/workflow.md): the steps a case may take and who may take them, the guards on
 each step, and the figures of the disposal rate that travel with the steps into identified and
 disposed. DisposalCase takes its workflow methods from `Workflow`."""
 
@@ -86,7 +86,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 
 # The figures the disposal rate counts: written only by the workflow's steps, a ledger import or a
-# park administrator's reopening, never by a form (DESIGN.md §3).
+# park administrator's reopening, never by a form (docs/workflow.md#who-may-move-which-figure).
 RATE_FIELDS = ("identified_on", "disposed_on", "disposed_area_m2")
 
 # What the staff case form and the admin may change by hand.

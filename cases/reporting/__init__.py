@@ -1,4 +1,5 @@
-"""The monthly disposal-rate report (DESIGN.md §6): filtered querysets in, rows and files out.
+"""The monthly disposal-rate report (docs/disposal-rate.md#the-monthly-report): filtered querysets
+in, rows and files out.
 
 `monthly` builds the report, `closing` freezes and reopens a month and restates it, `chart` lays out
 the SVG chart, `writers` makes the JSON, CSV, XLSX and PDF files. Knows nothing of requests: callers

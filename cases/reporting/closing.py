@@ -1,5 +1,5 @@
-"""Month-end close (DESIGN.md §6): a park's figures frozen for a month that has ended, reopened with a
-reason, and the restatement of a closed month beside what the data gives now."""
+"""Month-end close (docs/disposal-rate.md): a park's figures frozen for a month that has ended,
+reopened with a reason, and the restatement of a closed month beside what the data gives now."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -1,4 +1,5 @@
-"""The monthly report (DESIGN.md §6): the year's rate by month, its breakdowns and its forecast."""
+"""The monthly report (docs/disposal-rate.md#the-monthly-report): the year's rate by month, its
+breakdowns and its forecast."""
 
 import calendar
 from dataclasses import dataclass, field
@@ -152,7 +153,7 @@ def monthly_report(
     park: Park | None = None,
     category: str = "",
 ) -> MonthlyReport:
-    """The report of DESIGN.md §6 over `cases`, narrowed to `park` and `category` when given.
+    """The report of docs/disposal-rate.md over `cases`, narrowed to `park` and `category` when given.
 
     A fixed number of queries whatever the number of cases: one aggregate each for the totals,
     the months, each breakdown and the forecast, one each for the benchmark and the month closes;

@@ -1,4 +1,4 @@
-"""Early warning (DESIGN.md §8): the statutory deadlines of the user's open cases.
+"""Early warning (docs/workflow.md#statutory-deadlines): the statutory deadlines of the user's open cases.
 
 Read from the stored deadlines: each list is filtered, ordered and paged in SQL, `PAGE_SIZE` rows
 at a time with its own page parameter, so the page reads only what it shows.

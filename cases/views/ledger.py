@@ -1,5 +1,5 @@
 """The ledger (台账) pages: import a park's spreadsheet (dry run, then confirm), its template, and the
-case list written out in ledger form (DESIGN.md §10).
+case list written out in ledger form (docs/data-model.md#ledger-columns-台账).
 
 An uploaded file waits between its dry run and the confirmation as cases/ledger/staging.py keeps it.
 """

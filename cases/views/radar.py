@@ -1,4 +1,5 @@
-"""The radar (DESIGN.md §8): suspected idle land, suspected low-efficiency land and stalled cases."""
+"""The radar (docs/workflow.md#the-radar): suspected idle land, suspected low-efficiency land and
+stalled cases."""
 
 from django.conf import settings
 from django.contrib import messages

@@ -219,7 +219,7 @@ def page_cells(html: str) -> list[list[str]]:
 
 
 def page_months(html: str) -> list[dict]:
-    """The month table of the page in the JSON shape of DESIGN.md §6 (cells: cases · m²)."""
+    """The month table of the page in the JSON shape of docs/disposal-rate.md#json (cells: cases · m²)."""
     months = []
     for cells in page_cells(html):
         texts = [text_of(cell) for cell in cells]

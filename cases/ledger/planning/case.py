@@ -121,7 +121,8 @@ def _proposed(state: LedgerState, row: RowContext, found: DisposalCase | None) -
             if value is MISSING:
                 continue
         proposed[column.field] = value
-    # A disposed case without its disposed area: the area under disposal (DESIGN.md §2).
+    # A disposed case without its disposed area: the area under disposal
+    # (docs/data-model.md#ledger-columns-台账).
     if (
         proposed.get("status") == Status.DISPOSED
         and proposed.get("disposed_area_m2") is None

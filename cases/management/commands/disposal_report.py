@@ -1,4 +1,4 @@
-"""Write the monthly disposal-rate report (DESIGN.md §6) to a file, for a scheduled monthly run."""
+"""Write the monthly disposal-rate report (docs/disposal-rate.md) to a file, for a scheduled monthly run."""
 
 import sys
 from datetime import date

@@ -1,4 +1,5 @@
-"""Import a park's ledger (台账, DESIGN.md §10) from an XLSX or CSV file: all rows or none."""
+"""Import a park's ledger (台账, docs/data-model.md#ledger-columns-台账) from an XLSX or CSV file:
+all rows or none."""
 
 from pathlib import Path
 from typing import Any
