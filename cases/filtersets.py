@@ -1,12 +1,13 @@
 """The list filters of the staff UI; every filter lives in the URL, so a link reproduces the view."""
 
+import re
 from datetime import date
 from functools import reduce
 from operator import or_
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from . import scoping
@@ -42,6 +43,8 @@ def _date_range(field_name: str, label) -> filters.DateFromToRangeFilter:
 
 
 ANY_YES_NO = [("", _("any")), ("true", _("yes")), ("false", _("no"))]
+# The most choices a filter's list offers (`ScopedFilterSet.list_at_most`).
+MAX_LISTED_CHOICES = 200
 
 
 def _search_box(placeholder) -> filters.CharFilter:
@@ -75,8 +78,36 @@ class ScopedFilterSet(filters.FilterSet):
                 widget.attrs.setdefault("class", "form-select form-select-sm")
             elif not isinstance(widget, forms.MultiWidget):
                 widget.attrs.setdefault("class", "form-control form-control-sm")
+        # The user's parks, read once: the park filter lists them, the list shows its park column
+        # when there are several.
+        self.parks = list(scoping.parks_for(user))
         if "park" in self.form.fields:
-            self.form.fields["park"].queryset = scoping.parks_for(user)
+            field = self.form.fields["park"]
+            field.queryset = scoping.parks_for(user)
+            field.widget.choices = [("", field.empty_label)] + [
+                (park.pk, field.label_from_instance(park)) for park in self.parks
+            ]
+
+    def list_at_most(self, name: str, limit: int = MAX_LISTED_CHOICES) -> None:
+        """Offer at most `limit` choices of a long list, the chosen one first, in one query.
+
+        A city's 15,000 land users would make every page of the list megabytes long; past the limit
+        only the chosen one is listed, and the search box finds the others by name.
+        """
+        field = self.form.fields[name]
+        rows = field.queryset
+        chosen = str((self.data or {}).get(name, ""))
+        if re.fullmatch(r"[0-9]{1,18}", chosen):
+            rows = rows.annotate(_chosen=Case(When(pk=int(chosen), then=1), default=0)).order_by(
+                "-_chosen", *rows.query.order_by or rows.model._meta.ordering, "pk"
+            )
+        shown = list(rows[: limit + 1])
+        if len(shown) > limit:
+            shown = [row for row in shown[:1] if str(row.pk) == chosen]
+        # The widget's list only: the field still accepts any row of its queryset.
+        field.widget.choices = [("", field.empty_label)] + [
+            (row.pk, field.label_from_instance(row)) for row in shown
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -193,10 +224,11 @@ class ParcelFilterSet(ScopedFilterSet):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.form.fields["enterprise"].queryset = scoping.enterprises_for(user)
+        self.list_at_most("enterprise")
 
     def filter_open_case(self, queryset, name, value):
-        open_cases = Q(cases__status__in=OPEN_STATUSES)
-        return queryset.filter(open_cases).distinct() if value else queryset.exclude(open_cases)
+        open_cases = Exists(DisposalCase.objects.filter(parcel=OuterRef("pk"), status__in=OPEN_STATUSES))
+        return queryset.filter(open_cases if value else ~open_cases)
 
 
 class EnterpriseFilterSet(ScopedFilterSet):

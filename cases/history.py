@@ -12,6 +12,8 @@ from .templatetags.parkland import person
 KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 # Bookkeeping and storage details that say nothing to the reader.
 HIDDEN_FIELDS = {"version", "updated_at", "updated_by", "created_at", "created_by", "file"}
+# Kept off the history altogether: a case's search columns, refreshed from other fields.
+HIDDEN_FIELDS |= {"search_text", "search_grams"}
 
 
 @dataclass

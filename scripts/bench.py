@@ -815,7 +815,9 @@ def main() -> None:
     parser.add_argument("--export-timeout", type=int, default=150)
     parser.add_argument("--wrk-seconds", type=int, default=12)
     parser.add_argument("--no-wrk", action="store_true")
-    parser.add_argument("--only", default="", help="measure only targets whose name contains this")
+    parser.add_argument(
+        "--only", default="", help="measure only targets whose name contains this (a,b: either)"
+    )
     parser.add_argument("--regenerate", action="store_true", help="drop the bench database and generate anew")
     parser.add_argument("--json", default=str(VAR / "latest.json"))
     parser.add_argument("--child-export", help=argparse.SUPPRESS)
@@ -837,7 +839,8 @@ def main() -> None:
         clients[username] = client
     targets, facts = build_targets(args, clients)
     if args.only:
-        targets = [t for t in targets if args.only in t.name or t.name.startswith("ref")]
+        wanted = [part for part in args.only.split(",") if part]
+        targets = [t for t in targets if any(w in t.name for w in wanted) or t.name.startswith("ref")]
     for client in clients.values():  # warm-up: templates compiled, caches filled
         client.get("/cases/")
     print(f"Measuring {len(targets)} targets, interleaved, up to {args.iterations} rounds …", flush=True)

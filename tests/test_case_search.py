@@ -1,12 +1,14 @@
 """The case search finds exactly what icontains over number, parcel number, location and land user
 finds — on random Chinese and Latin text, and after every kind of write that changes those fields."""
 
+import io
 import random
 from datetime import date
 from functools import reduce
 from operator import or_
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.filtersets import CaseFilterSet
 from cases.ledger import import_ledger
 from cases.models import DisposalCase, Enterprise, LandParcel, Membership
-from cases.models.search import SEPARATOR, grams_of, search_text_of, term_grams
+from cases.models.search import SEPARATOR, grams_of, refresh_case_search, search_text_of, term_grams
 from tests import factories
 from tests.worlds.ledger import case_row, xlsx
 from tests.worlds.staff import sign_in
@@ -171,3 +173,14 @@ def test_the_case_list_searches_through_the_search_columns(client):
         response = client.get("/cases/", {"q": term})
         assert response.status_code == 200
         assert response.context["total_count"] == plain_search(term).count(), term
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_city_generator_and_the_demo_write_the_search_columns():
+    call_command(
+        "generate_city", "--seed", "3", "--scale", "0.002", "--password", "City-bench-1", stdout=io.StringIO()
+    )
+    call_command("load_demo", "--password", "Demo-password-1", stdout=io.StringIO())
+    assert DisposalCase.objects.count() > 100
+    assert refresh_case_search(DisposalCase.objects.all()) == 0  # nothing stale
+    assert_search_is_exact(random.Random(13))

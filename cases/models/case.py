@@ -270,6 +270,12 @@ class DisposalCase(Workflow, models.Model):
             models.Index(fields=["disposed_on"], name="cases_case_disposed_idx"),
             # The case list's default order, so its first page is read off the index.
             models.Index(fields=["-opened_on", "-number", "id"], name="cases_case_list_order_idx"),
+            # The list's row count and total area, read off the index by status, category and parcel.
+            models.Index(
+                fields=["status", "category", "parcel"],
+                include=["case_area_m2"],
+                name="cases_case_totals_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -106,7 +106,10 @@ class ScopedListView(ListView):
         return queryset.order_by(*self.default_sort.split(","), "pk") if self.default_sort else queryset
 
     def paginate_queryset(self, queryset, page_size):
+        # One query counts the rows and sums their area; the paginator takes its count from it.
+        self.totals = self.list_totals(queryset)
         paginator = Paginator(queryset, page_size)
+        paginator.count = self.totals["count"]
         raw = self.request.GET.get("page", "1")
         number = int(raw) if is_whole_number(raw) and int(raw) > 0 else 1
         if number > paginator.num_pages:
@@ -130,11 +133,8 @@ class ScopedListView(ListView):
         params = self.request.GET.copy()
         params.pop("page", None)
         params.pop("sort", None)
-        totals = {"count": Count("pk")}
-        if self.area_field:
-            totals["area"] = Sum(self.area_field)
-        totals = self.object_list.order_by().aggregate(**totals)
-        show_park = scoping.parks_for(self.request.user).count() > 1
+        totals = self.totals
+        show_park = len(self.filterset.parks) > 1
         context.update(
             filterset=self.filterset,
             columns=[c for c in self.columns if c.in_table and (show_park or c.key != "park")],
@@ -146,8 +146,25 @@ class ScopedListView(ListView):
             total_area_mu=m2_to_mu(totals.get("area") or 0),
             can_edit=has_role_somewhere(self.request.user, Role.OFFICER),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in {"page", "sort"}),
+            page_links=page_links(context["page_obj"]),
         )
         return context
+
+    def list_totals(self, queryset) -> dict:
+        # COUNT(*), not of a column: an index holding the area answers it without reading the rows.
+        totals = {"count": Count("*")}
+        if self.area_field:
+            totals["area"] = Sum(self.area_field)
+        return queryset.order_by().aggregate(**totals)
+
+
+def page_links(page) -> list[int | None]:
+    """The page numbers a list links to: the first, the last and two either side of this one, with
+    None where an ellipsis stands for the pages left out (at the second and the second-to-last)."""
+    last, number = page.paginator.num_pages, page.number
+    shown = {1, last, *range(max(1, number - 2), min(last, number + 2) + 1)}
+    gaps = {n for n in (2, last - 1) if 1 <= n <= last and n not in shown}
+    return [n if n in shown else None for n in sorted(shown | gaps)]
 
 
 def field_label(model, field: str) -> str:

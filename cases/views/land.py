@@ -1,6 +1,6 @@
 """Land: the parcels (宗地) and the enterprises holding them — lists, details, create and edit."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +15,7 @@ from ..history import history_of
 from ..models import (
     OPEN_STATUSES,
     DisposalCase,
+    LandParcel,
     Membership,
 )
 from .common import (
@@ -72,10 +73,13 @@ class ParcelListView(ScopedListView):
     area_field = "area_m2"
 
     def base_queryset(self):
+        # Counted for the rows shown only (a correlated subquery), not grouped over every parcel.
+        open_cases = DisposalCase.objects.filter(parcel=OuterRef("pk"), status__in=OPEN_STATUSES)
         return (
             scoping.parcels_for(self.request.user)
             .select_related("park", "enterprise")
-            .annotate(open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES)))
+            .defer("boundary")
+            .annotate(open_cases=_aggregate_of(open_cases, "COUNT", "pk", IntegerField()))
         )
 
 
@@ -112,11 +116,23 @@ class EnterpriseListView(ScopedListView):
     export_title = _("enterprises")
 
     def base_queryset(self):
+        parcels = LandParcel.objects.filter(enterprise=OuterRef("pk"))
+        area = LandParcel._meta.get_field("area_m2")
         return (
             scoping.enterprises_for(self.request.user)
             .select_related("park")
-            .annotate(parcel_count=Count("parcels"), parcel_area=Sum("parcels__area_m2"))
+            .annotate(
+                parcel_count=_aggregate_of(parcels, "COUNT", "pk", IntegerField()),
+                parcel_area=_aggregate_of(parcels, "SUM", "area_m2", area),
+            )
         )
+
+
+def _aggregate_of(rows, function: str, field: str, output_field) -> Subquery:
+    """COUNT or SUM of `rows` (filtered by an OuterRef) for each row of the list: a correlated
+    subquery, evaluated for the rows of the page only, never a GROUP BY over the whole table."""
+    value = Func(F(field), function=function, output_field=output_field)
+    return Subquery(rows.order_by().annotate(value=value).values("value")[:1], output_field=output_field)
 
 
 # Parcels and enterprises ----------------------------------------------------------------------

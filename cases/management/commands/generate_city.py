@@ -71,6 +71,7 @@ from cases.models import (
     Status,
 )
 from cases.models.evidence import evidence_storage
+from cases.models.search import grams_text_of, search_text_of
 from cases.validators import credit_code_check_character
 
 # The size of the city at --scale 1.
@@ -546,6 +547,7 @@ class Command(BaseCommand):
         names: set[str] = set()
         codes: set[str] = set()
         self.enterprises_of: dict[str, list[int]] = {}
+        self.enterprise_name: dict[int, str] = {}  # what the cases' search columns hold
         fields = ["id", "park", "name", "credit_code", "contact_person", "contact_phone", "address"]
         next_id = first
         with self._timed("enterprises") as box, self._rows(Enterprise, fields) as rows:
@@ -592,6 +594,7 @@ class Command(BaseCommand):
                         )
                     )
                     ids.append(next_id)
+                    self.enterprise_name[next_id] = name
                     next_id += 1
             box["count"] = rows.count
         self.counts["enterprises"] = total
@@ -629,6 +632,8 @@ class Command(BaseCommand):
         ]
         # (id, park code, area in cents) of every parcel, in order.
         self.parcels: list[tuple[int, str, int]] = []
+        # parcel id: (number, location, land user's id), for the cases' search columns.
+        self.parcel_searched: dict[int, tuple[str, str, int | None]] = {}
         next_id = first
         with self._timed("parcels") as box, self._rows(LandParcel, fields) as rows:
             for park, count in zip(self.parks, per_park, strict=True):
@@ -652,15 +657,21 @@ class Command(BaseCommand):
                     actual = round(rng.uniform(0.1, 2.5), 2) if started else 0.0
                     invested = area_m2 / 666.67 * rng.uniform(30, 400)
                     cadastral = f"{park.county}{park.cadastral_area}GB{seq:05d}"
+                    code = f"{park.code}-{seq:05d}"
+                    unit = f"{cadastral}W00000000" if rng.random() < 0.6 else ""
+                    location = (
+                        f"{park.address}{park.road}{rng.choice(citydata.ROAD_NUMBERS)}"
+                        f"{rng.choice(citydata.ROAD_KINDS)}{rng.randint(1, 299)}号"
+                    )
+                    self.parcel_searched[next_id] = (code, location, holder)
                     rows.write(
                         (
                             next_id,
                             self.park_id[park.code],
-                            f"{park.code}-{seq:05d}",
+                            code,
                             cadastral,
-                            f"{cadastral}W00000000" if rng.random() < 0.6 else "",
-                            f"{park.address}{park.road}{rng.choice(citydata.ROAD_NUMBERS)}"
-                            f"{rng.choice(citydata.ROAD_KINDS)}{rng.randint(1, 299)}号",
+                            unit,
+                            location,
                             area,
                             land_use(rng),
                             holder,
@@ -851,6 +862,8 @@ class Command(BaseCommand):
             "updated_by",
             "created_at",
             "updated_at",
+            "search_text",
+            "search_grams",
         ]
         with self._timed("cases") as box, self._rows(DisposalCase, fields) as rows:
             for case in self.cases:
@@ -859,6 +872,8 @@ class Command(BaseCommand):
                     raised = case.flags[flag]
                     notes += [raised, citydata.PROBLEM_NOTES[flag][case.id % 3] if raised else ""]
                 last_day = max([case.opened_on, *(day for _s, _t, day in case.steps)])
+                code, location, holder = self.parcel_searched[case.parcel]
+                searched = search_text_of(case.number, code, location, self.enterprise_name.get(holder))
                 rows.write(
                     (
                         case.id,
@@ -885,6 +900,8 @@ class Command(BaseCommand):
                         case.officer,
                         at(case.opened_on, case.id),
                         at(last_day, case.id + 7),
+                        searched,
+                        grams_text_of(searched),
                     )
                 )
             box["count"] = rows.count
