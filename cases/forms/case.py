@@ -13,6 +13,8 @@ from ..models import (
     CaseEvent,
     DisposalCase,
     ProblemFlag,
+    Status,
+    TransitionKind,
 )
 from ..models.workflow import HAND_EDITED_FIELDS
 from ..templatetags.parkland import person
@@ -111,9 +113,9 @@ class TransitionForm(StyledForm, forms.Form):
     )
 
     REASON_LABELS = {
-        "back": _("Reason for going back"),
-        "withdraw": _("Reason for withdrawing"),
-        "reopen": _("Reason for reopening"),
+        TransitionKind.BACK: _("Reason for going back"),
+        TransitionKind.WITHDRAW: _("Reason for withdrawing"),
+        TransitionKind.REOPEN: _("Reason for reopening"),
     }
 
     def __init__(self, *args, targets, transition=None, case=None, offer_override=False, **kwargs) -> None:
@@ -126,8 +128,10 @@ class TransitionForm(StyledForm, forms.Form):
         self.auto_id = f"step-{transition.target}-%s"
         today = timezone.localdate()
         self.fields["to"].initial = transition.target
-        takes_identification = transition.target == "identified" and transition.kind == "forward"
-        takes_disposal = transition.target == "disposed"
+        takes_identification = (
+            transition.target == Status.IDENTIFIED and transition.kind == TransitionKind.FORWARD
+        )
+        takes_disposal = transition.target == Status.DISPOSED
         keep = {"to"}
         if transition.needs_reason:
             keep.add("reason")

@@ -190,14 +190,12 @@ def _case_page(request, case, *, posted_form: TransitionForm | None = None, stat
             forward = t.kind == TransitionKind.FORWARD
             offer_override = is_supervisor and forward and bool(checklist_missing) and t == next_step
             form = _transition_form(case, t, offer_override=offer_override)
-        steps.append({"transition": t, "label": Status(t.target).label, "form": form})
+        steps.append({"transition": t, "form": form})
     context = {
         "case": case,
-        "role": role,
         "can_edit": rank >= Membership.rank_of(Role.OFFICER),
         # A closed case is read-only until a park administrator reopens it.
         "may_change": case.is_open and rank >= Membership.rank_of(Role.OFFICER),
-        "is_supervisor": is_supervisor,
         "transitions": steps,
         "next_step": next_step,
         "next_step_offered": bool(next_step) and any(t.target == next_step.target for t in transitions),
