@@ -1,6 +1,7 @@
 """The disposal rate (docs/disposal-rate.md#definitions): which cases are in the register, which
-count as disposed, and the figures that follow from them for a year, its months and its breakdowns,
-each in one aggregate query."""
+count as disposed, and the figures that follow from them for a year, its months and its breakdowns.
+Each is one query over the cases: the months of a year in one pass (`year_figures`), the breakdowns
+in one grouped query (`rate_breakdowns`)."""
 
 import calendar
 from dataclasses import dataclass
@@ -8,8 +9,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth
 
 from .base import AREA, CENT, m2_to_mu
 from .choices import IDENTIFIED_STATUSES, Status
@@ -31,7 +32,7 @@ def disposed_q(*, start: date, end: date) -> Q:
     return Q(status=Status.DISPOSED, disposed_on__gte=start, disposed_on__lte=end)
 
 
-def _area_sum(field: str, condition: Q):
+def _area_sum(field: str, condition: Q | None = None):
     return Coalesce(
         Sum(field, filter=condition),
         Value(ZERO_AREA),
@@ -75,6 +76,15 @@ class RateFigures:
     def disposed_area_mu(self) -> Decimal:
         return m2_to_mu(self.disposed_area_m2)
 
+    def __add__(self, other: "RateFigures") -> "RateFigures":
+        """The figures of two disjoint sets of cases together."""
+        return RateFigures(
+            register_count=self.register_count + other.register_count,
+            register_area_m2=self.register_area_m2 + other.register_area_m2,
+            disposed_count=self.disposed_count + other.disposed_count,
+            disposed_area_m2=self.disposed_area_m2 + other.disposed_area_m2,
+        )
+
     def gap_pp(self, benchmark_pct: Decimal) -> Decimal | None:
         """Rate minus benchmark, in percentage points; None without a rate."""
         rate = self.rate_pct
@@ -105,6 +115,77 @@ def month_ends(year: int, as_of: date) -> list[tuple[int, date, date]]:
         last = date(year, month, calendar.monthrange(year, month)[1])
         months.append((month, first, min(last, as_of)))
     return months
+
+
+def _month_bucket(condition: Q, field: str, *, before: date | None = None):
+    """The month of `field` for a row meeting `condition` (0 when it lies before `before`), else null."""
+    whens = [When(condition & Q(**{f"{field}__lt": before}), then=Value(0))] if before else []
+    return Case(
+        *whens,
+        When(condition, then=ExtractMonth(field)),
+        default=Value(None),
+        output_field=models.IntegerField(),
+    )
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """A year's month rows up to the report date, and the forecast area at that date."""
+
+    months: list[MonthFigures]
+    forecast_area_m2: Decimal
+
+    @property
+    def totals(self) -> RateFigures:
+        """The year to date: the last month's running figures, which end at the report date."""
+        return self.months[-1].cumulative
+
+
+class _MonthBuckets:
+    """Counts and areas by the month a case entered the register and the month it was disposed."""
+
+    def __init__(self) -> None:
+        self.entered: dict[int, list] = {}
+        self.disposed: dict[int, list] = {}
+        self.due = ZERO_AREA
+
+    def add(self, row: dict) -> None:
+        if row["entered"] is not None:
+            bucket = self.entered.setdefault(int(row["entered"]), [0, ZERO_AREA])
+            bucket[0] += row["n"]
+            bucket[1] += Decimal(row["case_area"])
+            self.due += Decimal(row["due_area"])
+        if row["left"] is not None:
+            bucket = self.disposed.setdefault(int(row["left"]), [0, ZERO_AREA])
+            bucket[0] += row["n"]
+            bucket[1] += Decimal(row["disposed_area"])
+
+    def year(self, year: int, as_of: date) -> YearFigures:
+        register = self.entered.get(0, [0, ZERO_AREA])[:]
+        disposed = [0, ZERO_AREA]
+        months = []
+        for month, _first, end in month_ends(year, as_of):
+            new_register = self.entered.get(month, [0, ZERO_AREA])
+            new_disposed = self.disposed.get(month, [0, ZERO_AREA])
+            register = [register[0] + new_register[0], register[1] + new_register[1]]
+            disposed = [disposed[0] + new_disposed[0], disposed[1] + new_disposed[1]]
+            months.append(
+                MonthFigures(
+                    month=month,
+                    end=end,
+                    identified_count=new_register[0],
+                    identified_area_m2=new_register[1].quantize(CENT),
+                    disposed_count=new_disposed[0],
+                    disposed_area_m2=new_disposed[1].quantize(CENT),
+                    cumulative=RateFigures(
+                        register_count=register[0],
+                        register_area_m2=register[1].quantize(CENT),
+                        disposed_count=disposed[0],
+                        disposed_area_m2=disposed[1].quantize(CENT),
+                    ),
+                )
+            )
+        return YearFigures(months=months, forecast_area_m2=(disposed[1] + self.due).quantize(CENT))
 
 
 class RateQuerySet(models.QuerySet):
@@ -146,40 +227,68 @@ class RateQuerySet(models.QuerySet):
 
     def rate_breakdown(self, field: str, *, year: int, as_of: date) -> dict:
         """`rate_figures` for each value of `field` (e.g. "category"), in one grouped query."""
+        return self.rate_breakdowns((field,), year=year, as_of=as_of)[field]
+
+    def rate_breakdowns(self, fields: tuple[str, ...], *, year: int, as_of: date) -> dict[str, dict]:
+        """`rate_breakdown` of each of `fields`, all from one query grouped by every field at once.
+
+        The register is grouped by the combination of the fields' values; each field's figures are
+        the sums of the groups that share its value, ordered by that value."""
         rows = (
             self.order_by()
             .filter(register_q(year=year, as_of=as_of))
-            .values(field)
+            .values(*fields)
             .annotate(**_rate_aggregates("", year=year, as_of=as_of))
-            .order_by(field)
+            .order_by()
         )
-        return {row[field]: _rate_from_row(row, "") for row in rows}
+        totals: dict[str, dict] = {field: {} for field in fields}
+        for row in rows:
+            figures = _rate_from_row(row, "")
+            for field in fields:
+                before = totals[field].get(row[field])
+                totals[field][row[field]] = figures if before is None else before + figures
+        return {
+            field: {key: groups[key] for key in sorted(groups, key=lambda k: (k is None, k))}
+            for field, groups in totals.items()
+        }
 
     def monthly_figures(self, *, year: int, as_of: date) -> list[MonthFigures]:
         """The month table of the monthly report (docs/disposal-rate.md) for January to `as_of`'s
-        month, in one aggregate query."""
-        aggregates = {}
-        for month, first, end in month_ends(year, as_of):
-            in_month = register_q(year=year, as_of=end) & Q(identified_on__gte=first)
-            disposed_in_month = disposed_q(start=first, end=end)
-            aggregates[f"m{month}_new_identified_count"] = _count(in_month)
-            aggregates[f"m{month}_new_identified_area"] = _area_sum("case_area_m2", in_month)
-            aggregates[f"m{month}_new_disposed_count"] = _count(disposed_in_month)
-            aggregates[f"m{month}_new_disposed_area"] = _area_sum("disposed_area_m2", disposed_in_month)
-            aggregates.update(_rate_aggregates(f"m{month}_", year=year, as_of=end))
-        row = self.order_by().aggregate(**aggregates)
-        return [
-            MonthFigures(
-                month=month,
-                end=end,
-                identified_count=row[f"m{month}_new_identified_count"],
-                identified_area_m2=Decimal(row[f"m{month}_new_identified_area"]).quantize(CENT),
-                disposed_count=row[f"m{month}_new_disposed_count"],
-                disposed_area_m2=Decimal(row[f"m{month}_new_disposed_area"]).quantize(CENT),
-                cumulative=_rate_from_row(row, f"m{month}_"),
+        month, in one grouped query."""
+        return self.year_figures(year=year, as_of=as_of).months
+
+    def year_figures(self, *, year: int, as_of: date) -> YearFigures:
+        """The month table, the year-to-date totals and the forecast area, in one pass over the cases.
+
+        One query groups the cases by the month they entered the register at `as_of` (0 for an
+        earlier year, none when not in it) and the month they were disposed within the year up to
+        `as_of` (none when not), with the count and areas of each group. A month's register is then
+        the running sum of the months entered up to it, its disposed cases the running sum of the
+        months disposed; nothing is counted again per month."""
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        register = register_q(year=year, as_of=as_of)
+        disposed = disposed_q(start=first, end=as_of)
+        due = Q(status=Status.IMPLEMENTING, target_on__gte=first, target_on__lte=last)
+        rows = (
+            self.order_by()
+            .filter(register | disposed)
+            .annotate(
+                entered=_month_bucket(register, "identified_on", before=first),
+                left=_month_bucket(disposed, "disposed_on"),
             )
-            for month, _first, end in month_ends(year, as_of)
-        ]
+            .values("entered", "left")
+            .annotate(
+                n=Count("pk"),
+                case_area=_area_sum("case_area_m2"),
+                disposed_area=_area_sum("disposed_area_m2"),
+                due_area=_area_sum("case_area_m2", due),
+            )
+            .order_by()
+        )
+        buckets = _MonthBuckets()
+        for row in rows:
+            buckets.add(row)
+        return buckets.year(year, as_of)
 
 
 def _rate_aggregates(prefix: str, *, year: int, as_of: date) -> dict:
