@@ -1,4 +1,4 @@
-"""Errors of the disposal workflow, each carrying a message the user can read."""
+"""Errors of the disposal workflow and of the monthly report, each carrying a message the user can read."""
 
 from django.core.exceptions import PermissionDenied
 
@@ -33,3 +33,7 @@ class MissingEvidence(GuardFailed):
 
 class StaleVersion(Exception):
     """Someone else saved the case after this copy was read."""
+
+
+class ReportError(ValueError):
+    """The report cannot be made, or a month closed or reopened, as asked; the message says why."""

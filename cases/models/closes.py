@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..exceptions import ReportError
 from ..validators import PlausibleNumberValidator
 from .parks import Park
 
@@ -15,6 +16,12 @@ class MonthCloseQuerySet(models.QuerySet):
     def in_force(self):
         """Closes not reopened: the figures that stand as reported."""
         return self.filter(reopened_at__isnull=True)
+
+    def in_force_by_month(self, *, park: Park, year: int) -> dict[int, "MonthClose"]:
+        """The closes in force of a park's year by month, with who closed them, as the report shows
+        them: their frozen figures, not the case numbers behind them (read only when asked for)."""
+        closes = self.in_force().filter(park=park, year=year).select_related("park", "closed_by")
+        return {close.month: close for close in closes.defer("cases")}
 
 
 class MonthClose(models.Model):
@@ -76,3 +83,17 @@ class MonthClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.park.code} {self.year}-{self.month:02d}"
+
+    def reopen(self, user, reason: str) -> None:
+        """Reopen the month with a reason; the close stays on record, marked as reopened by `user`.
+        The month's figures are then those the data gives, and it may be closed again."""
+        reason = reason.strip()
+        if not reason:
+            raise ReportError(_("Give the reason for reopening the month."))
+        if self.reopened_at is not None:
+            raise ReportError(_("This month was already reopened."))
+        self.reopened_at = timezone.now()
+        self.reopened_by = user
+        self.reopen_reason = reason
+        self._history_user = user
+        self.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])

@@ -7,7 +7,7 @@ pass the cases a user may see (scoping.cases_for) or all cases.
 """
 
 from .chart import Chart, chart
-from .closing import Restatement, close_month, reopen_month, restatements
+from .closing import Restatement, close_month, restatements
 from .monthly import (
     MAX_YEAR,
     MIN_YEAR,
@@ -44,7 +44,6 @@ __all__ = [
     "month_end",
     "monthly_report",
     "print_context",
-    "reopen_month",
     "restatements",
     "to_csv",
     "to_json",

@@ -1,5 +1,5 @@
-"""Month-end close (docs/disposal-rate.md): a park's figures frozen for a month that has ended,
-reopened with a reason, and the restatement of a closed month beside what the data gives now."""
+"""Month-end close (docs/disposal-rate.md): a park's figures frozen for a month that has ended, and the
+restatement of a closed month beside what the data gives now. Reopening is `MonthClose.reopen`."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -89,17 +89,3 @@ def close_month(*, park: Park, year: int, month: int, by, today: date | None = N
             _("%(year)s-%(month)02d is already closed for %(park)s.")
             % {"year": year, "month": month, "park": park.name}
         ) from error
-
-
-def reopen_month(close: MonthClose, *, by, reason: str) -> None:
-    """Reopen a closed month with a reason; the close stays on record, marked as reopened."""
-    reason = reason.strip()
-    if not reason:
-        raise ReportError(_("Give the reason for reopening the month."))
-    if close.reopened_at is not None:
-        raise ReportError(_("This month was already reopened."))
-    close.reopened_at = timezone.now()
-    close.reopened_by = by
-    close.reopen_reason = reason
-    close._history_user = by
-    close.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])

@@ -5,11 +5,13 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..exceptions import ReportError
 from ..models import (
     Category,
     DisposalCase,
@@ -40,8 +42,10 @@ MONTH_COLUMNS = (
 )
 
 
-class ReportError(ValueError):
-    """The report cannot be made for these parameters; the message says why."""
+# The breakdowns of the report, all grouped in one query: by category, disposal method and park.
+BREAKDOWN_FIELDS = ("category", "disposal_method", "parcel__park__code")
+# The report page lists the first disposed cases; the files and the case list give them all.
+DISPOSED_SHOWN = 100
 
 
 def default_as_of(year: int, today: date | None = None) -> date:
@@ -99,16 +103,44 @@ class MonthlyReport:
     benchmark_pct: Decimal
     totals: RateFigures
     months: list[MonthRow]
-    by_category: dict[str, RateFigures]
-    by_method: dict[str, RateFigures]
-    by_park: dict[str, RateFigures]
-    disposed_cases: QuerySet[DisposalCase]
+    cases: QuerySet[DisposalCase]  # the report's scope: the cases it counts
     forecast_area_m2: Decimal
     closes: dict[int, MonthClose] = field(default_factory=dict)
+
+    @cached_property
+    def breakdowns(self) -> dict[str, dict[str, RateFigures]]:
+        """By category, disposal method and park, in one query, made only when something shows them."""
+        return self.cases.rate_breakdowns(BREAKDOWN_FIELDS, year=self.year, as_of=self.as_of)
+
+    @property
+    def by_category(self) -> dict[str, RateFigures]:
+        return self.breakdowns["category"]
+
+    @property
+    def by_method(self) -> dict[str, RateFigures]:
+        return self.breakdowns["disposal_method"]
+
+    @property
+    def by_park(self) -> dict[str, RateFigures]:
+        return self.breakdowns["parcel__park__code"]
+
+    @property
+    def disposed_cases(self) -> QuerySet[DisposalCase]:
+        """Every case disposed in the year up to the report date, by date (lazy: the files list them)."""
+        return (
+            self.cases.disposed_in_year(year=self.year, as_of=self.as_of)
+            .select_related("parcel__park", "parcel__enterprise")
+            .order_by("disposed_on", "number")
+        )
 
     @property
     def gap_pp(self) -> Decimal | None:
         return self.totals.gap_pp(self.benchmark_pct)
+
+    @cached_property
+    def disposed_cases_shown(self) -> list[DisposalCase]:
+        """The first `DISPOSED_SHOWN` disposed cases, for the page; `totals.disposed_count` has them all."""
+        return list(self.disposed_cases[:DISPOSED_SHOWN])
 
     @property
     def area_to_benchmark_m2(self) -> Decimal:
@@ -155,9 +187,9 @@ def monthly_report(
 ) -> MonthlyReport:
     """The report of docs/disposal-rate.md over `cases`, narrowed to `park` and `category` when given.
 
-    A fixed number of queries whatever the number of cases: one aggregate each for the totals,
-    the months, each breakdown and the forecast, one each for the benchmark and the month closes;
-    the disposed-case list is lazy.
+    A fixed number of queries whatever the number of cases: one pass for the months, the totals and
+    the forecast (`year_figures`), one each for the benchmark and the month closes; the three
+    breakdowns (one query, `rate_breakdowns`) and the disposed-case list are made when first read.
     """
     as_of = check_period(year, as_of)
     if category and category not in Category.values:
@@ -167,25 +199,18 @@ def monthly_report(
     if category:
         cases = cases.filter(category=category)
     benchmark = DisposalTarget.objects.benchmark_pct(park=park, year=year)
-    closes = {}
-    if park is not None:
-        closes = {c.month: c for c in MonthClose.objects.in_force().filter(park=park, year=year)}
+    figures = cases.year_figures(year=year, as_of=as_of)
     return MonthlyReport(
         year=year,
         as_of=as_of,
         park=park,
         category=category,
         benchmark_pct=benchmark,
-        totals=cases.rate_figures(year=year, as_of=as_of),
-        months=[MonthRow(m, benchmark) for m in cases.monthly_figures(year=year, as_of=as_of)],
-        by_category=cases.rate_breakdown("category", year=year, as_of=as_of),
-        by_method=cases.rate_breakdown("disposal_method", year=year, as_of=as_of),
-        by_park=cases.rate_breakdown("parcel__park__code", year=year, as_of=as_of),
-        disposed_cases=cases.disposed_in_year(year=year, as_of=as_of)
-        .select_related("parcel__park", "parcel__enterprise")
-        .order_by("disposed_on", "number"),
-        forecast_area_m2=cases.forecast_area_m2(year=year, as_of=as_of),
-        closes=closes,
+        totals=figures.totals,
+        months=[MonthRow(m, benchmark) for m in figures.months],
+        cases=cases,
+        forecast_area_m2=figures.forecast_area_m2,
+        closes=MonthClose.objects.in_force_by_month(park=park, year=year) if park is not None else {},
     )
 
 

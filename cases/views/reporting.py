@@ -166,7 +166,7 @@ def report_reopen_month(request, pk: int):
     close = get_object_or_404(scoping.month_closes_for(request.user), pk=pk)
     require_role(request.user, close.park, Role.PARK_ADMIN)
     try:
-        reporting.reopen_month(close, by=request.user, reason=request.POST.get("reason", ""))
+        close.reopen(request.user, request.POST.get("reason", ""))
     except reporting.ReportError as error:
         messages.error(request, str(error))
     else:
