@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -68,18 +69,56 @@ def scoped_queryset(model_admin, request):
     return queryset.order_by(*ordering) if ordering else queryset
 
 
+def park_roles(request) -> dict[Park, str]:
+    """The user's parks and role in each, read once per request: an admin page asks, for every model
+    of its menu, whether the user may look, add or change, and its park filter lists the parks."""
+    cached = getattr(request, "_parkland_park_roles", None)
+    if cached is None or cached[0] != request.user.pk:
+        cached = (request.user.pk, Membership.objects.roles_by_park(request.user))
+        request._parkland_park_roles = cached
+    return cached[1]
+
+
+def holds_role(request, role: str, park: Park | None = None) -> bool:
+    """Whether the user holds at least `role` in `park`, or without a park in one of their parks."""
+    roles = park_roles(request)
+    needed = Membership.rank_of(role)
+    if park is None:
+        return any(Membership.rank_of(held) >= needed for held in roles.values())
+    return Membership.rank_of(roles.get(park)) >= needed
+
+
 class ParkListFilter(admin.RelatedFieldListFilter):
     """A park filter that lists only the user's parks: another park's name is not shown either."""
 
     def field_choices(self, field, request, model_admin):
-        return [(park.pk, str(park)) for park in scoping.parks_for(request.user)]
+        return [(park.pk, str(park)) for park in park_roles(request)]
+
+
+class RecentYearListFilter(admin.SimpleListFilter):
+    """A year filter offering next year and the ten before it, read from the calendar rather than
+    from every distinct year of the table on each page; any other year still filters by `?year=`."""
+
+    parameter_name = "year"
+
+    def __init__(self, request, params, model, model_admin):
+        self.title = model._meta.get_field("year").verbose_name
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        this_year = timezone.localdate().year
+        return [(str(year), str(year)) for year in range(this_year + 1, this_year - 11, -1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(year=int(value)) if value and value.isdigit() else queryset
 
 
 class SeenInTheUsersParks:
     """Read-only rights for a page that is not owned by one park: anyone with a park may look."""
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and scoping.parks_for(request.user).exists()
+        return request.user.is_active and bool(park_roles(request))
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)
@@ -101,19 +140,19 @@ class ParkScopedMixin:
         return obj
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and scoping.parks_for(request.user).exists()
+        return request.user.is_active and bool(park_roles(request))
 
     def has_view_permission(self, request, obj=None) -> bool:
         if obj is None:
             return self.has_module_permission(request)
         park = self.park_of(obj)
-        return park is not None and scoping.has_role(request.user, park, Role.VIEWER)
+        return park is not None and holds_role(request, Role.VIEWER, park)
 
     def _may_edit(self, request, obj=None) -> bool:
         if obj is None:
-            return scoping.parks_for(request.user, role=self.edit_role).exists()
+            return holds_role(request, self.edit_role)
         park = self.park_of(obj)
-        return park is not None and scoping.has_role(request.user, park, self.edit_role)
+        return park is not None and holds_role(request, self.edit_role, park)
 
     def has_add_permission(self, request, *args) -> bool:
         return self._may_edit(request)
@@ -166,6 +205,8 @@ class ReadOnlyAdmin:
 
 class ScopedAdmin(ParkScopedMixin, SimpleHistoryAdmin):
     list_per_page = 50
+    # A filtered page counts its own rows only, not the whole table's again beside them.
+    show_full_result_count = False
 
 
 class ScopedInline(ParkScopedMixin, admin.TabularInline):

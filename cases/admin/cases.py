@@ -151,13 +151,15 @@ class DisposalCaseAdmin(ScopedAdmin):
         "evidence_difficulty",
         "litigation_risk",
         "funding_gap",
+        "opened_on",
         "identified_on",
         "disposed_on",
     ]
     search_fields = ["number", "parcel__code", "parcel__location", "parcel__enterprise__name"]
     autocomplete_fields = ["parcel"]
+    # The opening date is a filter, not a date hierarchy: the hierarchy reads the first and last
+    # dates and every year of the whole table on each page.
     list_select_related = ["parcel", "parcel__park", "officer"]
-    date_hierarchy = "opened_on"
     readonly_fields = [
         "number",
         "status",

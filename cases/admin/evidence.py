@@ -57,6 +57,7 @@ class EvidenceDocumentAdmin(ReadOnlyAdmin, ScopedAdmin):
 class EvidenceRequirementAdmin(SeenInTheUsersParks, SimpleHistoryAdmin):
     list_display = ["to_status", "category", "disposal_method", "accepted", "note"]
     list_filter = ["to_status", "category", "disposal_method"]
+    show_full_result_count = False
 
     @admin.display(description=_("accepted document types"))
     def accepted(self, obj):
@@ -91,4 +92,5 @@ class CustodyEventAdmin(ReadOnlyAdmin, ParkScopedMixin, admin.ModelAdmin):
     list_filter = ["action", ("document__case__parcel__park", ParkListFilter)]
     search_fields = ["document__title", "document__case__number", "actor__username", "ip_address"]
     list_select_related = ["document", "actor"]
+    show_full_result_count = False
     readonly_fields = ["document", "action", "actor", "at", "ip_address", "note"]

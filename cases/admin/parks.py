@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from ..models import DisposalTarget, LowEfficiencyThreshold, Membership, Park
-from .base import ParkListFilter, Role, ScopedAdmin
+from .base import ParkListFilter, RecentYearListFilter, Role, ScopedAdmin
 
 
 @admin.register(Park)
@@ -52,7 +52,7 @@ class LowEfficiencyThresholdAdmin(ScopedAdmin):
 class DisposalTargetAdmin(ScopedAdmin):
     edit_role = Role.PARK_ADMIN
     list_display = ["year", "park", "rate_pct"]
-    list_filter = ["year", ("park", ParkListFilter)]
+    list_filter = [RecentYearListFilter, ("park", ParkListFilter)]
     list_select_related = ["park"]
 
     def get_queryset(self, request):

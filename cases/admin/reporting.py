@@ -3,7 +3,14 @@
 from django.contrib import admin
 
 from ..models import CaseNumberSequence, LedgerImport, MonthClose
-from .base import ParkListFilter, ReadOnlyAdmin, ScopedAdmin, SeenInTheUsersParks, scoped_queryset
+from .base import (
+    ParkListFilter,
+    ReadOnlyAdmin,
+    RecentYearListFilter,
+    ScopedAdmin,
+    SeenInTheUsersParks,
+    scoped_queryset,
+)
 
 
 @admin.register(MonthClose)
@@ -11,7 +18,7 @@ class MonthCloseAdmin(ScopedAdmin):
     """Closes are made and reopened on the report page; here they can be read."""
 
     list_display = ["park", "year", "month", "closed_by", "closed_at", "reopened_at"]
-    list_filter = [("park", ParkListFilter), "year"]
+    list_filter = [("park", ParkListFilter), RecentYearListFilter]
     list_select_related = ["park", "closed_by"]
     readonly_fields = [
         "park",
@@ -36,7 +43,9 @@ class MonthCloseAdmin(ScopedAdmin):
 @admin.register(CaseNumberSequence)
 class CaseNumberSequenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["park", "year", "last_number"]
-    list_filter = [("park", ParkListFilter), "year"]
+    list_select_related = ["park"]
+    list_filter = [("park", ParkListFilter), RecentYearListFilter]
+    show_full_result_count = False
 
 
 @admin.register(LedgerImport)
@@ -45,6 +54,8 @@ class LedgerImportAdmin(ReadOnlyAdmin, SeenInTheUsersParks, admin.ModelAdmin):
 
     list_display = ["imported_at", "file_name", "rows", "created", "updated", "unchanged", "imported_by"]
     search_fields = ["file_name", "sha256"]
+    list_select_related = ["imported_by"]
+    show_full_result_count = False
     readonly_fields = [f.name for f in LedgerImport._meta.fields] + ["parks"]
 
     def get_queryset(self, request):

@@ -22,7 +22,7 @@ class RevitalisationMeasureAdmin(CaseChildAdmin):
     list_filter = ["method", "status", "partner__kind", ("case__parcel__park", ParkListFilter)]
     search_fields = ["partner__name", "project_name", "notes", "case__number"]
     autocomplete_fields = ["case"]
-    list_select_related = ["case"]
+    list_select_related = ["case", "partner"]
 
 
 @admin.register(Partner)
