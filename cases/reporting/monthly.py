@@ -124,7 +124,7 @@ class MonthlyReport:
     def by_park(self) -> dict[str, RateFigures]:
         return self.breakdowns["parcel__park__code"]
 
-    @property
+    @cached_property
     def disposed_cases(self) -> QuerySet[DisposalCase]:
         """Every case disposed in the year up to the report date, by date (lazy: the files list them)."""
         return (
