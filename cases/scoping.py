@@ -75,7 +75,7 @@ def events_for(user, *, role: str = Role.VIEWER) -> QuerySet[CaseEvent]:
 
 def deadlines_for(user, *, role: str = Role.VIEWER) -> QuerySet[CaseDeadline]:
     """The stored deadlines of the cases `user` sees."""
-    return _in_parks(CaseDeadline.objects.all(), "case__parcel__park", user, role)
+    return _in_parks(CaseDeadline.objects.all(), "park", user, role)
 
 
 def documents_for(user, *, role: str = Role.VIEWER) -> QuerySet[EvidenceDocument]:

@@ -15,6 +15,7 @@ from cases import citydata
 from cases.models import (
     OPEN_STATUSES,
     TRANSITIONS,
+    CaseDeadline,
     CaseEvent,
     CaseNumberSequence,
     CustodyEvent,
@@ -195,6 +196,15 @@ def test_generated_rows_pass_every_check_and_hold_the_counts():
 
     # The evidence files the documents point to are there, with the recorded checksums and sizes.
     call_command("verify_evidence", stdout=io.StringIO())
+
+    # The stored deadlines of every open case, as the rules compute them (a rebuild changes nothing).
+    stored = list(
+        CaseDeadline.objects.order_by("pk").values_list("case_id", "rule", "source_id", "due", "reason")
+    )
+    assert {row[0] for row in stored} == set(DisposalCase.objects.open().values_list("pk", flat=True))
+    call_command("rebuild_deadlines", stdout=io.StringIO())
+    again = CaseDeadline.objects.order_by("pk").values_list("case_id", "rule", "source_id", "due", "reason")
+    assert list(again) == stored
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_other_data():

@@ -18,7 +18,7 @@ PARK_PATHS = {
     "LandParcel": "park",
     "DisposalCase": "parcel__park",
     "CaseEvent": "case__parcel__park",
-    "CaseDeadline": "case__parcel__park",
+    "CaseDeadline": "park",
     "EvidenceDocument": "case__parcel__park",
     "CustodyEvent": "document__case__parcel__park",
     "RevitalisationMeasure": "case__parcel__park",

@@ -351,18 +351,24 @@ def test_the_rule_codes_follow_the_rules():
 )
 def test_the_database_refuses_a_row_that_cannot_hold(fields):
     case = factories.make_case(status="investigating", opened_on=date(2023, 1, 1))
+    of_the_case = {"case": case, "park": case.parcel.park, "case_number": case.number, "clocks": "x"}
+    CaseDeadline.objects.filter(case=case).delete()
+    CaseDeadline.objects.create(**of_the_case, rule="compliance", rule_order=3, due=date(2024, 1, 1))
+    CaseDeadline.objects.filter(case=case).delete()
     with pytest.raises(IntegrityError), transaction.atomic():
-        CaseDeadline.objects.create(case=case, clocks="x", **fields)
+        CaseDeadline.objects.create(**of_the_case, **fields)
 
 
 def test_one_row_per_rule_and_event():
     case = factories.make_case(status="investigating", opened_on=date(2023, 1, 1))
+    event = factories.make_event(case=case, kind="meeting", occurred_on=date(2023, 2, 1))
     CaseDeadline.objects.filter(case=case).delete()
-    CaseDeadline.objects.create(case=case, rule="extension", rule_order=7, due=date(2024, 1, 1), clocks="x")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        CaseDeadline.objects.create(
-            case=case, rule="extension", rule_order=7, due=date(2024, 2, 1), clocks="x"
-        )
+    of_the_case = {"case": case, "park": case.parcel.park, "case_number": case.number, "clocks": "x"}
+    for rule, order, source in (("extension", 7, None), ("holder_reply", 1, event)):
+        fields = {**of_the_case, "rule": rule, "rule_order": order, "source": source}
+        CaseDeadline.objects.create(**fields, due=date(2024, 1, 1))
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CaseDeadline.objects.create(**fields, due=date(2024, 2, 1))
 
 
 # The commands ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 
 from ..models import CaseDeadline, CaseEvent, DisposalCase
 from .rules import RULE_ORDER, Deadline, case_deadlines, periods
-from .stored import refresh_stale
+from .stored import fingerprint, refresh_stale
 
 
 class Agenda(NamedTuple):
@@ -56,23 +56,37 @@ def pending(deadlines: Sequence[Deadline], *, days: int) -> list[Deadline]:
 
 
 class StoredAgenda(NamedTuple):
-    """The three lists as querysets of stored rows, in their display order (slice them, then show)."""
+    """The three lists as querysets of stored rows, in their display order (slice them, then show),
+    and, when asked for, how many rows each holds."""
 
     overdue: QuerySet[CaseDeadline]
     due_soon: QuerySet[CaseDeadline]
     cannot_compute: QuerySet[CaseDeadline]
+    counts: dict[str, int] | None = None
 
 
-def stored_agenda(rows: QuerySet[CaseDeadline], *, today: date, days: int) -> StoredAgenda:
+def stored_agenda(
+    rows: QuerySet[CaseDeadline], *, today: date, days: int, counted: bool = False
+) -> StoredAgenda:
     """What is overdue, due within `days` and cannot be computed among `rows`, decided in SQL.
 
-    Rows computed while one of their case's dates lay ahead are computed again first (rarely any).
+    Rows computed while one of their case's dates lay ahead, or with other periods, are computed
+    again first (rarely any); with `counted`, that check and the lists' counts are one query.
     """
-    refresh_stale(today)
+    counts = None
+    if counted:
+        counts = rows.counts(today, days, fingerprint(periods()))
+        if counts.pop("stale"):
+            refresh_stale(today)
+            counts = rows.counts(today, days, fingerprint(periods()))
+            counts.pop("stale")
+    else:
+        refresh_stale(today)
     return StoredAgenda(
         rows.overdue(today).for_display(),
         rows.due_within(today, days).for_display(),
         rows.cannot_compute().in_case_order(),
+        counts,
     )
 
 

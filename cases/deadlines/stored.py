@@ -34,7 +34,9 @@ CASE_FIELDS = (
     "identified_on",
     "decision_on",
     "disposal_method",
+    "number",
     "parcel_id",
+    "parcel__park_id",
     "parcel__actual_start_on",
 )
 EVENT_FIELDS = (
@@ -106,6 +108,8 @@ def rows_of(case, events, *, today: date, clocks: dict[str, int], model=CaseDead
         rows.append(
             model(
                 case_id=case.pk,
+                park_id=case.parcel.park_id,
+                case_number=case.number,
                 rule=deadline.rule,
                 rule_order=RULE_ORDER[deadline.rule],
                 source_id=deadline.source.pk if deadline.source else None,

@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
+                ("case_number", models.CharField(max_length=30, verbose_name="case number")),
                 ("rule", models.CharField(max_length=30, verbose_name="deadline")),
                 ("rule_order", models.PositiveSmallIntegerField(verbose_name="rule order")),
                 ("start", models.DateField(blank=True, null=True, verbose_name="runs from")),
@@ -49,6 +50,15 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.park",
+                        verbose_name="park",
+                    ),
+                ),
+                (
                     "source",
                     models.ForeignKey(
                         blank=True,
@@ -67,13 +77,23 @@ class Migration(migrations.Migration):
                 "indexes": [
                     models.Index(
                         condition=models.Q(("closed", ""), ("met_on__isnull", True), ("reason", "")),
-                        fields=["due"],
-                        name="cases_deadline_running_idx",
+                        fields=["due", "case_number", "rule_order", "id"],
+                        name="cases_dl_running_idx",
+                    ),
+                    models.Index(
+                        condition=models.Q(("closed", ""), ("met_on__isnull", True), ("reason", "")),
+                        fields=["park", "due", "case_number", "rule_order", "id"],
+                        name="cases_dl_park_running_idx",
                     ),
                     models.Index(
                         condition=models.Q(("reason", ""), _negated=True),
-                        fields=["case"],
-                        name="cases_deadline_unknown_idx",
+                        fields=["case_number", "rule_order", "id"],
+                        name="cases_dl_unknown_idx",
+                    ),
+                    models.Index(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        fields=["park", "case_number", "rule_order", "id"],
+                        name="cases_dl_park_unknown_idx",
                     ),
                     models.Index(
                         condition=models.Q(("valid_until__isnull", False)),
@@ -160,6 +180,14 @@ class Migration(migrations.Migration):
                     ),
                 ],
             },
+        ),
+        migrations.AddIndex(
+            model_name="caseevent",
+            index=models.Index(
+                condition=models.Q(("override_reason", ""), _negated=True),
+                fields=["-occurred_on", "-id"],
+                name="cases_event_override_idx",
+            ),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

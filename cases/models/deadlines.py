@@ -11,7 +11,7 @@ date and today (`CaseDeadlineQuerySet`). `cases.deadlines.stored` writes the row
 from datetime import date, timedelta
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 # The rules of `cases.deadlines.rules.RULES`, in their display order (a test holds the two equal).
@@ -28,42 +28,63 @@ RULE_CODES = (
     "recorded",
 )
 WINDOW_RULES = ("hearing_request", "review_window", "lawsuit_window")
+# Computed, not met and not closed: still running, whatever the day; and those that cannot be computed.
+RUNNING = Q(reason="", met_on__isnull=True, closed="")
+UNKNOWN = ~Q(reason="")
+
+
+def overdue_q(today: date) -> Q:
+    """Running and past the due date; a holder's window that has run out has ended instead."""
+    return RUNNING & Q(due__lt=today, window=False)
+
+
+def due_within_q(today: date, days: int) -> Q:
+    """Running and falling due from today to `days` days ahead, both included."""
+    return RUNNING & Q(due__gte=today, due__lte=today + timedelta(days=days))
+
+
+def stale_q(today: date, clocks: str) -> Q:
+    """Computed while one of the case's dates lay ahead of the day it was computed on, or with other
+    periods than `clocks` (two index ranges, so that no row at all is quick to tell)."""
+    return Q(valid_until__lte=today) | Q(clocks__lt=clocks) | Q(clocks__gt=clocks)
 
 
 class CaseDeadlineQuerySet(models.QuerySet):
-    def computable(self):
-        return self.filter(reason="")
-
     def cannot_compute(self):
-        return self.exclude(reason="")
+        return self.filter(UNKNOWN)
 
     def running(self):
         """Computed, not met and not closed: open or overdue, whatever the day."""
-        return self.filter(reason="", met_on__isnull=True, closed="")
+        return self.filter(RUNNING)
 
     def overdue(self, today: date):
-        """Running and past their due date; a holder's window that has run out has ended instead."""
-        return self.running().filter(due__lt=today, window=False)
+        return self.filter(overdue_q(today))
 
     def due_within(self, today: date, days: int):
-        """Running and falling due from today to `days` days ahead, both included."""
-        return self.running().filter(due__gte=today, due__lte=today + timedelta(days=days))
+        return self.filter(due_within_q(today, days))
 
     def stale(self, today: date, clocks: str):
-        """Rows computed while one of their case's dates lay ahead of the day they were computed on,
-        or with other periods than `clocks` (two index ranges, so that no row at all is quick to tell)."""
-        return self.filter(Q(valid_until__lte=today) | Q(clocks__lt=clocks) | Q(clocks__gt=clocks))
+        return self.filter(stale_q(today, clocks))
+
+    def counts(self, today: date, days: int, clocks: str) -> dict[str, int]:
+        """How many rows are overdue, due within `days`, cannot be computed and stale, in one query."""
+        return self.aggregate(
+            overdue=Count("pk", filter=overdue_q(today)),
+            due_soon=Count("pk", filter=due_within_q(today, days)),
+            cannot_compute=Count("pk", filter=UNKNOWN),
+            stale=Count("pk", filter=stale_q(today, clocks)),
+        )
 
     def for_display(self):
         """With what a deadline table shows; by due date, case number and rule."""
         return self.select_related("case__parcel__park", "case__officer", "source").order_by(
-            "due", "case__number", "rule_order", "pk"
+            "due", "case_number", "rule_order", "pk"
         )
 
     def in_case_order(self):
         """Cannot be computed: by case number and rule."""
         return self.select_related("case__parcel__park", "case__officer", "source").order_by(
-            "case__number", "rule_order", "pk"
+            "case_number", "rule_order", "pk"
         )
 
 
@@ -76,6 +97,9 @@ class CaseDeadline(models.Model):
         related_name="stored_deadlines",
         verbose_name=_("case"),
     )
+    # The case's park and number, kept with the row so that the lists filter and sort on one index.
+    park = models.ForeignKey("cases.Park", on_delete=models.CASCADE, related_name="+", verbose_name=_("park"))
+    case_number = models.CharField(_("case number"), max_length=30)
     rule = models.CharField(_("deadline"), max_length=30)
     rule_order = models.PositiveSmallIntegerField(_("rule order"))
     source = models.ForeignKey(
@@ -146,12 +170,26 @@ class CaseDeadline(models.Model):
             ),
         ]
         indexes = [
+            # The lists' orders: by due date among running rows, by case among those that cannot be
+            # computed; for all parks and for one.
             models.Index(
-                fields=["due"],
-                condition=Q(reason="", met_on__isnull=True, closed=""),
-                name="cases_deadline_running_idx",
+                fields=["due", "case_number", "rule_order", "id"],
+                condition=RUNNING,
+                name="cases_dl_running_idx",
             ),
-            models.Index(fields=["case"], condition=~Q(reason=""), name="cases_deadline_unknown_idx"),
+            models.Index(
+                fields=["park", "due", "case_number", "rule_order", "id"],
+                condition=RUNNING,
+                name="cases_dl_park_running_idx",
+            ),
+            models.Index(
+                fields=["case_number", "rule_order", "id"], condition=UNKNOWN, name="cases_dl_unknown_idx"
+            ),
+            models.Index(
+                fields=["park", "case_number", "rule_order", "id"],
+                condition=UNKNOWN,
+                name="cases_dl_park_unknown_idx",
+            ),
             models.Index(
                 fields=["valid_until"],
                 condition=Q(valid_until__isnull=False),

@@ -27,8 +27,10 @@ class Section(NamedTuple):
     next: str
 
 
-def _section(request, rows, parameter: str, today) -> Section:
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(parameter))
+def _section(request, rows, count: int, parameter: str, today) -> Section:
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = count  # counted with the others in one query
+    page = paginator.get_page(request.GET.get(parameter))
 
     def link(number: int) -> str:
         query = request.GET.copy()
@@ -43,16 +45,30 @@ def _section(request, rows, parameter: str, today) -> Section:
     )
 
 
+def _filtered(rows, filterset):
+    """The rows of the park and officer chosen; a choice the form refuses is ignored (and said so)."""
+    form = filterset.form
+    form.is_valid()
+    chosen = getattr(form, "cleaned_data", {})
+    if chosen.get("park"):
+        rows = rows.filter(park=chosen["park"])
+    if chosen.get("officer"):
+        rows = rows.filter(case__officer=chosen["officer"])
+    return rows
+
+
 def deadlines(request):
     """What is overdue and what falls due soon, by park and officer; what cannot be computed, and why."""
     user = request.user
     today = timezone.localdate()
     days = settings.PARKLAND_DUE_SOON_DAYS
     filterset = DeadlineFilterSet(request.GET or None, queryset=scoping.cases_for(user).open(), user=user)
-    found = stored_agenda(scoping.deadlines_for(user).filter(case__in=filterset.qs), today=today, days=days)
+    found = stored_agenda(
+        _filtered(scoping.deadlines_for(user), filterset), today=today, days=days, counted=True
+    )
     sections = {
-        name: _section(request, rows, f"{name}_page", today)
-        for name, rows in zip(("overdue", "due_soon", "cannot_compute"), found, strict=True)
+        name: _section(request, getattr(found, name), found.counts[name], f"{name}_page", today)
+        for name in ("overdue", "due_soon", "cannot_compute")
     }
     context = {
         "filterset": filterset,
