@@ -191,8 +191,9 @@ def next_step_checklist(case):
     return []
 
 
-def edit_object(request, *, form_class, instance, template: str, title, cancel_url: str):
+def edit_object(request, *, form_class, instance, title, cancel_url: str):
     """Create or edit a record with a scoped form; every choice is limited to the user's parks."""
+    template = "cases/simple_form.html"
     form = form_class(posted_data(request), instance=instance, user=request.user)
     if request.method == "POST":
         if form.is_valid():
@@ -210,28 +211,26 @@ def edit_object(request, *, form_class, instance, template: str, title, cancel_u
     return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url})
 
 
-def create_object(request, *, form_class, title, list_url: str):
-    """The page creating a park-owned record: for officers, in one of their parks."""
-    require_role_somewhere(request.user, Role.OFFICER)
-    return edit_object(
-        request,
-        form_class=form_class,
-        instance=None,
-        template="cases/simple_form.html",
-        title=title,
-        cancel_url=reverse(list_url),
-    )
+def record_pages(rows_for, form_class, *, list_url: str, new_title, edit_title=None):
+    """The create and edit pages of a park-owned record (a parcel, an enterprise, a partner, a lead).
 
+    Creating is for officers, in one of their parks; editing finds the record through its scoping
+    function `rows_for(user)` and needs an officer of the record's park. `edit_title(record)` titles
+    the edit page, "Edit <the record's name>" unless given.
+    """
 
-def change_object(request, queryset, pk: int, *, form_class, title):
-    """The page editing a park-owned record found through scoping; `title` is made from the record."""
-    instance = get_object_or_404(queryset, pk=pk)
-    require_role(request.user, instance.park, Role.OFFICER)
-    return edit_object(
-        request,
-        form_class=form_class,
-        instance=instance,
-        template="cases/simple_form.html",
-        title=title(instance),
-        cancel_url=instance.get_absolute_url(),
-    )
+    def create(request):
+        require_role_somewhere(request.user, Role.OFFICER)
+        return edit_object(
+            request, form_class=form_class, instance=None, title=new_title, cancel_url=reverse(list_url)
+        )
+
+    def edit(request, pk: int):
+        record = get_object_or_404(rows_for(request.user), pk=pk)
+        require_role(request.user, record.park, Role.OFFICER)
+        title = edit_title(record) if edit_title else _("Edit %(name)s") % {"name": record.name}
+        return edit_object(
+            request, form_class=form_class, instance=record, title=title, cancel_url=record.get_absolute_url()
+        )
+
+    return create, edit

@@ -18,11 +18,7 @@ from ..models import (
     LandParcel,
     Membership,
 )
-from .common import (
-    ScopedListView,
-    change_object,
-    create_object,
-)
+from .common import ScopedListView, record_pages
 
 Role = Membership.Role
 
@@ -165,31 +161,13 @@ def enterprise_detail(request, pk: int):
     return render(request, "cases/enterprise_detail.html", context)
 
 
-def parcel_create(request):
-    return create_object(request, form_class=ParcelForm, title=_("New parcel"), list_url="parcel-list")
-
-
-def parcel_edit(request, pk: int):
-    return change_object(
-        request,
-        scoping.parcels_for(request.user),
-        pk,
-        form_class=ParcelForm,
-        title=lambda obj: _("Edit parcel %(code)s") % {"code": obj.code},
-    )
-
-
-def enterprise_create(request):
-    return create_object(
-        request, form_class=EnterpriseForm, title=_("New enterprise"), list_url="enterprise-list"
-    )
-
-
-def enterprise_edit(request, pk: int):
-    return change_object(
-        request,
-        scoping.enterprises_for(request.user),
-        pk,
-        form_class=EnterpriseForm,
-        title=lambda obj: _("Edit %(name)s") % {"name": obj.name},
-    )
+parcel_create, parcel_edit = record_pages(
+    scoping.parcels_for,
+    ParcelForm,
+    list_url="parcel-list",
+    new_title=_("New parcel"),
+    edit_title=lambda parcel: _("Edit parcel %(code)s") % {"code": parcel.code},
+)
+enterprise_create, enterprise_edit = record_pages(
+    scoping.enterprises_for, EnterpriseForm, list_url="enterprise-list", new_title=_("New enterprise")
+)

@@ -22,8 +22,7 @@ from ..models.leads import DEFAULT_TOLERANCE_PCT
 from .common import (
     ScopedListView,
     case_or_404,
-    change_object,
-    create_object,
+    record_pages,
     refuse_if_closed,
     require_role,
 )
@@ -180,18 +179,9 @@ def partner_detail(request, pk: int):
     )
 
 
-def partner_create(request):
-    return create_object(request, form_class=PartnerForm, title=_("New partner"), list_url="partner-list")
-
-
-def partner_edit(request, pk: int):
-    return change_object(
-        request,
-        scoping.partners_for(request.user),
-        pk,
-        form_class=PartnerForm,
-        title=lambda obj: _("Edit %(name)s") % {"name": obj.name},
-    )
+partner_create, partner_edit = record_pages(
+    scoping.partners_for, PartnerForm, list_url="partner-list", new_title=_("New partner")
+)
 
 
 # Project leads --------------------------------------------------------------------------------
@@ -268,18 +258,9 @@ def lead_detail(request, pk: int):
     )
 
 
-def lead_create(request):
-    return create_object(request, form_class=LeadForm, title=_("New project lead"), list_url="lead-list")
-
-
-def lead_edit(request, pk: int):
-    return change_object(
-        request,
-        scoping.leads_for(request.user),
-        pk,
-        form_class=LeadForm,
-        title=lambda obj: _("Edit %(name)s") % {"name": obj.name},
-    )
+lead_create, lead_edit = record_pages(
+    scoping.leads_for, LeadForm, list_url="lead-list", new_title=_("New project lead")
+)
 
 
 @require_POST
