@@ -16,7 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from cases.filtersets import CaseFilterSet
 from cases.ledger import import_ledger
 from cases.models import DisposalCase, Enterprise, LandParcel, Membership
-from cases.models.search import SEPARATOR, grams_of, refresh_case_search, search_text_of, term_grams
+from cases.models.search import (
+    SEPARATOR,
+    grams_of,
+    normalise,
+    refresh_case_search,
+    search_text_of,
+    term_grams,
+)
 from tests import factories
 from tests.worlds.ledger import case_row, xlsx
 from tests.worlds.staff import sign_in
@@ -156,6 +163,11 @@ def test_bigrams_never_span_two_fields_and_a_one_character_term_has_none():
     assert grams_of(search_text_of("A1", "Bc", "鑫", "")) == ["a1", "bc"]
     assert term_grams("鑫") == []
     assert term_grams("ẞ") == ["ss"]  # one character that folds to two
+
+
+@pytest.mark.parametrize("letters", ["ıIi", "ſSs", "ßẞ", "Kk", "Éé", "Σσς"])
+def test_one_letter_in_any_case_gives_one_normal_form(letters):
+    assert len({normalise(letter) for letter in letters}) == 1
 
 
 def test_a_term_holding_the_separator_is_searched_in_the_fields_themselves():
