@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from cases.models import (
+    CaseDeadline,
     CaseEvent,
     CaseNumberSequence,
     CustodyEvent,
@@ -38,6 +39,7 @@ CHANGELISTS = [
     (LandParcel, ""),
     (Enterprise, ""),
     (CaseEvent, ""),
+    (CaseDeadline, ""),
     (EvidenceDocument, ""),
     (CustodyEvent, ""),
     (RevitalisationMeasure, ""),

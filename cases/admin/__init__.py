@@ -3,7 +3,7 @@
 One module per topic, like `models/` and `views/`; importing them registers every model.
 """
 
-from . import cases, evidence, land, parks, reporting, revitalisation
+from . import cases, deadlines, evidence, land, parks, reporting, revitalisation
 from .base import ParkListFilter, ParkScopedMixin, ScopedAdmin, ScopedInline
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "ScopedAdmin",
     "ScopedInline",
     "cases",
+    "deadlines",
     "evidence",
     "land",
     "parks",

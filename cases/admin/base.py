@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import scoping
 from ..models import (
+    CaseDeadline,
     CaseEvent,
     CustodyEvent,
     DisposalCase,
@@ -44,6 +45,7 @@ SCOPES = {
     LandParcel: scoping.parcels_for,
     DisposalCase: scoping.cases_for,
     CaseEvent: scoping.events_for,
+    CaseDeadline: scoping.deadlines_for,
     EvidenceDocument: scoping.documents_for,
     CustodyEvent: scoping.custody_events_for,
     RevitalisationMeasure: scoping.measures_for,

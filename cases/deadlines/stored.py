@@ -127,6 +127,11 @@ def rows_of(case, events, *, today: date, clocks: dict[str, int], model=CaseDead
     return rows
 
 
+def text_of(row: CaseDeadline, name: str):
+    """One of a row's texts (`reason`, `closed`, `hint`) in the language active when it is shown."""
+    return _text(getattr(row, name), (row.params or {}).get(name, {}))
+
+
 def deadline_of(row: CaseDeadline, today: date) -> Deadline:
     """The Deadline a row stores, seen from `today` (its state, days left and overdue follow from it)."""
     params = row.params or {}
