@@ -8,9 +8,10 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from cases.models import m2_to_mu
+from cases.models import Status, m2_to_mu
 
 register = template.Library()
+STATUS_LABELS = dict(Status.choices)
 
 
 @register.filter
@@ -83,7 +84,7 @@ def signed(value):
 
 @register.inclusion_tag("includes/status_badge.html")
 def status_badge(case):
-    return {"status": case.status, "label": case.get_status_display()}
+    return {"status": case.status, "label": STATUS_LABELS.get(case.status, case.status)}
 
 
 @register.inclusion_tag("includes/sort_header.html", takes_context=True)

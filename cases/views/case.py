@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..models.evidence import evidence_chain_warnings
 from ..templatetags.parkland import person
+from ..templatetags.tables import choice_label
 from .common import (
     ScopedListView,
     case_or_404,
@@ -47,6 +48,9 @@ Role = Membership.Role
 
 
 C = "includes/cells/"  # the templates of cells that link or badge
+CATEGORY_LABEL = choice_label(DisposalCase._meta.get_field("category").choices)
+STATUS_LABEL = choice_label(DisposalCase._meta.get_field("status").choices)
+METHOD_LABEL = choice_label(DisposalCase._meta.get_field("disposal_method").choices)
 
 CASE_COLUMNS = [
     Column(
@@ -78,14 +82,14 @@ CASE_COLUMNS = [
     Column(
         "category",
         field_label(DisposalCase, "category"),
-        lambda c: c.get_category_display(),
+        lambda c: CATEGORY_LABEL(c.category),
         "category",
         css="text-nowrap",
     ),
     Column(
         "status",
         field_label(DisposalCase, "status"),
-        lambda c: c.get_status_display(),
+        lambda c: STATUS_LABEL(c.status),
         "status",
         cell=C + "status_badge.html",
     ),
@@ -114,7 +118,7 @@ CASE_COLUMNS = [
     Column(
         "disposal_method",
         field_label(DisposalCase, "disposal_method"),
-        lambda c: c.get_disposal_method_display(),
+        lambda c: METHOD_LABEL(c.disposal_method),
         "disposal_method",
     ),
     Column(

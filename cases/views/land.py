@@ -18,12 +18,14 @@ from ..models import (
     LandParcel,
     Membership,
 )
+from ..templatetags.tables import choice_label
 from .common import ScopedListView, record_pages
 
 Role = Membership.Role
 
 
 C = "includes/cells/"  # the templates of cells that link or badge
+LAND_USE_LABEL = choice_label(LandParcel.LandUse.choices)
 
 PARCEL_COLUMNS = [
     Column("code", _("parcel number"), lambda p: p.code, "code", cell=C + "parcel_code.html"),
@@ -31,7 +33,12 @@ PARCEL_COLUMNS = [
     Column("location", _("location"), lambda p: p.location, "location", in_table=False),
     Column("area_m2", _("area (m²)"), lambda p: p.area_m2, "area_m2", format="area"),
     Column("area_mu", _("area (mu)"), lambda p: p.area_mu, in_table=False),
-    Column("land_use", _("land use"), lambda p: p.get_land_use_display(), "land_use"),
+    Column(
+        "land_use",
+        _("land use"),
+        lambda p: LAND_USE_LABEL(p.land_use),
+        "land_use",
+    ),
     Column(
         "enterprise",
         _("land user"),
