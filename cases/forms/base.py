@@ -3,6 +3,7 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from .. import scoping
 from ..models import Membership
 from ..validators import use_plausible_bounds
 
@@ -63,3 +64,14 @@ def _only_parks(field: forms.ModelChoiceField, parks) -> None:
     field.queryset = parks
     if parks.count() == 1:
         field.initial = parks.first().pk
+
+
+class ParkOwnedForm(StyledForm, forms.ModelForm):
+    """The form of a park-owned record (enterprise, parcel, partner, project lead): its park is one
+    where the user is an officer, and a saved record keeps its park."""
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _only_parks(self.fields["park"], scoping.parks_for(user, role=Role.OFFICER))
+        if self.instance.pk:
+            self.fields["park"].disabled = True

@@ -1,31 +1,23 @@
 """The forms of the land: enterprises and parcels."""
 
-from django import forms
-
 from .. import scoping
 from ..models import (
     Enterprise,
     LandParcel,
 )
-from .base import Role, StyledForm, _only_parks
+from .base import ParkOwnedForm, Role
 
 
-class EnterpriseForm(StyledForm, forms.ModelForm):
+class EnterpriseForm(ParkOwnedForm):
     class Meta:
         model = Enterprise
         fields = ["park", "name", "credit_code", "contact_person", "contact_phone", "address"]
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _only_parks(self.fields["park"], scoping.parks_for(user, role=Role.OFFICER))
-        if self.instance.pk:
-            self.fields["park"].disabled = True
 
     def clean_credit_code(self) -> str:
         return self.cleaned_data["credit_code"].strip().upper()
 
 
-class ParcelForm(StyledForm, forms.ModelForm):
+class ParcelForm(ParkOwnedForm):
     class Meta:
         model = LandParcel
         fields = [
@@ -53,10 +45,7 @@ class ParcelForm(StyledForm, forms.ModelForm):
         ]
 
     def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _only_parks(self.fields["park"], scoping.parks_for(user, role=Role.OFFICER))
+        super().__init__(*args, user=user, **kwargs)
         self.fields["enterprise"].queryset = scoping.enterprises_for(user, role=Role.OFFICER).select_related(
             "park"
         )
-        if self.instance.pk:
-            self.fields["park"].disabled = True

@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .. import scoping
 from ..models import (
     DisposalCase,
     LandParcel,
@@ -12,7 +11,7 @@ from ..models import (
     RevitalisationMeasure,
 )
 from ..validators import PastDateValidator
-from .base import Role, StyledForm, _only_parks
+from .base import ParkOwnedForm, StyledForm
 
 
 class MeasureForm(StyledForm, forms.ModelForm):
@@ -79,20 +78,14 @@ class MeasureStepForm(StyledForm, forms.Form):
         self.fields["to"].choices = [(s, RevitalisationMeasure.MeasureStatus(s).label) for s in steps]
 
 
-class PartnerForm(StyledForm, forms.ModelForm):
+class PartnerForm(ParkOwnedForm):
     class Meta:
         model = Partner
         fields = ["park", "name", "kind", "contact_person", "contact_phone", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _only_parks(self.fields["park"], scoping.parks_for(user, role=Role.OFFICER))
-        if self.instance.pk:
-            self.fields["park"].disabled = True
 
-
-class LeadForm(StyledForm, forms.ModelForm):
+class LeadForm(ParkOwnedForm):
     class Meta:
         model = ProjectLead
         fields = [
@@ -108,9 +101,3 @@ class LeadForm(StyledForm, forms.ModelForm):
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, user, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        _only_parks(self.fields["park"], scoping.parks_for(user, role=Role.OFFICER))
-        if self.instance.pk:
-            self.fields["park"].disabled = True
