@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from .models import (
+    ApiToken,
     CaseDeadline,
     CaseEvent,
     CustodyEvent,
@@ -137,3 +138,14 @@ def users_for(user, *, role: str = Role.VIEWER):
         .distinct()
         .order_by("username")
     )
+
+
+def api_tokens_for(user) -> QuerySet[ApiToken]:
+    """The API tokens `user` may see and revoke: their own, and those of the people of the parks
+    where they are a park administrator."""
+    if _sees_everything(user):
+        return ApiToken.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return ApiToken.objects.none()
+    administered = parks_for(user, role=Role.PARK_ADMIN)
+    return ApiToken.objects.filter(Q(user=user) | Q(user__memberships__park__in=administered)).distinct()

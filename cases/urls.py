@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import case, dashboard, deadlines, evidence, land, ledger, radar, reporting, revitalisation
+from .views import (
+    case,
+    dashboard,
+    deadlines,
+    evidence,
+    land,
+    ledger,
+    radar,
+    reporting,
+    revitalisation,
+    tokens,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -57,4 +68,6 @@ urlpatterns = [
     path("import/confirm/", ledger.import_confirm, name="ledger-import-confirm"),
     path("import/report.xlsx", ledger.import_report, name="ledger-import-report"),
     path("import/template.xlsx", ledger.import_template, name="ledger-import-template"),
+    path("tokens/", tokens.api_tokens, name="api-tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api-token-revoke"),
 ]

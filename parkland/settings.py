@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "simple_history",
     "parkland.apps.SignInRecordsConfig",  # django-axes
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cases",
     # Only for parkland/admin.py: the sign-in records in the admin, for superusers.
     "parkland",
@@ -267,6 +270,43 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"
+
+# The REST API (/api/v1/, docs/api.md): tokens or the session, problem details, pages of 50, each
+# token throttled to PARKLAND_API_RATE requests (e.g. "2000/hour").
+PARKLAND_API_RATE = env("PARKLAND_API_RATE", "2000/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cases.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["cases.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["cases.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["cases.api.filters.ScopedFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "cases.api.filters.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "cases.api.schema.ProblemAutoSchema",
+    "EXCEPTION_HANDLER": "cases.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Parkland API",
+    "DESCRIPTION": "Idle and low-efficiency industrial land disposal cases (docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.choices.Status",
+        "MeasureStatusEnum": "cases.models.measures.MeasureStatus",
+        "LeadStatusEnum": "cases.models.leads.LeadStatus",
+        "EventKindEnum": "cases.models.events.EventKind",
+        "PartnerKindEnum": "cases.models.measures.PartnerKind",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,8 @@ urlpatterns = [
     # The language can be chosen on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    # The REST API (docs/api.md).
+    path("api/v1/", include("cases.api.urls")),
     path("", include("cases.urls")),
 ]
 

@@ -23,6 +23,7 @@ from .measures import Partner, RevitalisationMeasure
 from .numbers import CaseNumberSequence, format_case_number, parse_case_number
 from .parks import DisposalTarget, LowEfficiencyThreshold, Membership, Park
 from .rate import MonthFigures, RateFigures
+from .tokens import ApiToken
 from .workflow import TRANSITIONS, Transition, TransitionKind
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "METHODS_BY_CATEGORY",
     "OPEN_STATUSES",
     "TRANSITIONS",
+    "ApiToken",
     "CaseDeadline",
     "CaseEvent",
     "CaseNumberSequence",

@@ -1,0 +1,184 @@
+"""The records, read: each list and row through its scoping function (another park's row is 404),
+filtered by the staff page's own FilterSet, in a stable order, a page at a time."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+
+from .. import scoping
+from ..filtersets import (
+    CaseFilterSet,
+    DeadlineFilterSet,
+    EnterpriseFilterSet,
+    LeadFilterSet,
+    MeasureFilterSet,
+    ParcelFilterSet,
+    PartnerFilterSet,
+)
+from ..views import evidence as evidence_pages
+from . import serializers
+from .base import ApiViewMixin
+from .errors import invalid
+
+
+class ScopedViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    # A read-only list and row of `rows_for(user)`, in `ordering` (ending in a unique key).
+
+    rows_for = None
+    ordering: tuple[str, ...] = ("pk",)
+    related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        rows = type(self).rows_for(self.request.user)
+        if self.related:
+            rows = rows.select_related(*self.related)
+        return rows.order_by(*self.ordering)
+
+
+class ParkViewSet(ScopedViewSet):
+    """The parks you belong to."""
+
+    rows_for = scoping.parks_for
+    serializer_class = serializers.ParkSerializer
+    ordering = ("code", "pk")
+
+
+class ParcelViewSet(ScopedViewSet):
+    """Land parcels of your parks, filtered as the parcel list filters them."""
+
+    rows_for = scoping.parcels_for
+    serializer_class = serializers.ParcelSerializer
+    filterset_class = ParcelFilterSet
+    related = ("park",)
+    ordering = ("park__code", "code", "pk")
+
+
+class EnterpriseViewSet(ScopedViewSet):
+    """Land users (enterprises) of your parks."""
+
+    rows_for = scoping.enterprises_for
+    serializer_class = serializers.EnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+    related = ("park",)
+    ordering = ("name", "pk")
+
+
+class PartnerViewSet(ScopedViewSet):
+    """Revitalisation partners (banks, funds, developers) of your parks."""
+
+    rows_for = scoping.partners_for
+    serializer_class = serializers.PartnerSerializer
+    filterset_class = PartnerFilterSet
+    related = ("park",)
+    ordering = ("name", "pk")
+
+
+class LeadViewSet(ScopedViewSet):
+    """Project leads (investment-promotion projects looking for land) of your parks."""
+
+    rows_for = scoping.leads_for
+    serializer_class = serializers.LeadSerializer
+    filterset_class = LeadFilterSet
+    related = ("park",)
+    ordering = ("-created_at", "-pk")
+
+
+class MeasureViewSet(ScopedViewSet):
+    """Revitalisation measures of your parks' cases."""
+
+    rows_for = scoping.measures_for
+    serializer_class = serializers.MeasureSerializer
+    filterset_class = MeasureFilterSet
+    related = ("case",)
+    ordering = ("-started_on", "-pk")
+
+
+class EventViewSet(ScopedViewSet):
+    """Timeline events of your parks' cases, newest first."""
+
+    rows_for = scoping.events_for
+    serializer_class = serializers.EventSerializer
+    related = ("case",)
+    ordering = ("-occurred_on", "-created_at", "-pk")
+
+
+class TargetViewSet(ScopedViewSet):
+    """Disposal-rate targets of your parks and those of all parks."""
+
+    rows_for = scoping.targets_for
+    serializer_class = serializers.TargetSerializer
+    ordering = ("-year", "park__code", "pk")
+
+
+class MonthCloseViewSet(ScopedViewSet):
+    """Month-end closes: a month's reported figures as frozen."""
+
+    rows_for = scoping.month_closes_for
+    serializer_class = serializers.MonthCloseSerializer
+    related = ("park",)
+    ordering = ("-year", "-month", "park__code", "-closed_at", "-pk")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("park", int, description="A park's id, as /deadlines/ filters it."),
+            OpenApiParameter("officer", int, description="A case officer's id."),
+        ]
+    )
+)
+class DeadlineViewSet(ScopedViewSet):
+    """The stored deadlines of open cases, filtered by park and case officer as /deadlines/ does."""
+
+    rows_for = scoping.deadlines_for
+    serializer_class = serializers.DeadlineSerializer
+    ordering = ("due", "case_number", "rule_order", "pk")
+
+    def filter_queryset(self, queryset):
+        filterset = DeadlineFilterSet(
+            self.request.query_params or None,
+            queryset=scoping.cases_for(self.request.user),
+            user=self.request.user,
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            raise invalid(filterset.errors, status_code=400)
+        chosen = filterset.form.cleaned_data if filterset.is_bound else {}
+        if chosen.get("park"):
+            queryset = queryset.filter(park=chosen["park"])
+        if chosen.get("officer"):
+            queryset = queryset.filter(case__officer=chosen["officer"])
+        return queryset
+
+
+@extend_schema_view(
+    download=extend_schema(
+        responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")}
+    )
+)
+class DocumentViewSet(ScopedViewSet):
+    """Evidence documents of your parks' cases (metadata; the file by its download address)."""
+
+    rows_for = scoping.documents_for
+    serializer_class = serializers.DocumentSerializer
+    related = ("case",)
+    ordering = ("-uploaded_at", "-pk")
+
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The file itself, as the page's download sends it, and noted in the custody log."""
+        get_object_or_404(self.get_queryset(), pk=pk)
+        return evidence_pages.evidence_download(request._request, int(pk))
+
+
+class CaseRowsMixin:
+    """Disposal cases of your parks, by number, filtered as the case list filters them."""
+
+    rows_for = scoping.cases_for
+    serializer_class = serializers.CaseSerializer
+    filterset_class = CaseFilterSet
+    related = ("parcel__park",)
+    ordering = ("-opened_on", "-number", "pk")
+    lookup_field = "number"
+    lookup_value_regex = "[^/]+"
