@@ -63,13 +63,15 @@ def dashboard(request):
 
 
 def _open_by_status_and_flag(cases):
-    """The open cases' count and area under each status and each problem flag."""
+    """The open cases' count and area under each status and each problem flag, in one query."""
+    per_flag = {}
+    for flag in ProblemFlag:
+        per_flag[f"{flag.value}_count"] = Count("pk", filter=Q(**{flag.value: True}))
+        per_flag[f"{flag.value}_area"] = Sum("case_area_m2", filter=Q(**{flag.value: True}))
+    grouped = cases.open().order_by().values("status")
     by_status = {
         row["status"]: row
-        for row in cases.open()
-        .order_by()
-        .values("status")
-        .annotate(count=Count("pk"), area=Sum("case_area_m2"))
+        for row in grouped.annotate(count=Count("pk"), area=Sum("case_area_m2"), **per_flag)
     }
     status_rows = [
         {
@@ -79,15 +81,11 @@ def _open_by_status_and_flag(cases):
         }
         for status in OPEN_STATUSES
     ]
-    flag_totals = cases.open().aggregate(
-        **{f"{flag.value}_count": Count("pk", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
-        **{f"{flag.value}_area": Sum("case_area_m2", filter=Q(**{flag.value: True})) for flag in ProblemFlag},
-    )
     flag_rows = [
         {
             "flag": flag,
-            "count": flag_totals[f"{flag.value}_count"],
-            "area": flag_totals[f"{flag.value}_area"] or 0,
+            "count": sum(row[f"{flag.value}_count"] for row in by_status.values()),
+            "area": sum((row[f"{flag.value}_area"] or 0 for row in by_status.values()), 0),
         }
         for flag in ProblemFlag
     ]
