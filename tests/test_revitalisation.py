@@ -29,6 +29,7 @@ from cases.models import (
 )
 from cases.scoping import cases_for
 from tests import factories
+from tests.worlds.exports import body
 
 pytestmark = pytest.mark.django_db
 
@@ -779,8 +780,9 @@ def test_the_measures_list_never_shows_another_parks_measures(client, ledger):
 def csv_numbers(response) -> list[str]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = body(response)
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     return [row[0] for row in rows[1:]]
 
 
@@ -804,7 +806,7 @@ def test_the_measures_exports_hold_what_the_list_shows(client, ledger, query):
 def test_the_measures_csv_carries_the_typed_fields(client, ledger):
     sign_in(client, ledger.land.officer)
     response = client.get("/measures/export.csv?method=equity_acquisition")
-    header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, row = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
     values = dict(zip(header, row, strict=True))
     assert values["share acquired (%)"] == "30.00"
     assert values["amount (10k yuan)"] == "200.00"
@@ -823,7 +825,7 @@ def test_the_partner_list_shows_the_parks_partners_with_their_money(client, ledg
     assert (rows["珠江湾商业银行"].measure_count, rows["珠江湾商业银行"].agreed_wan) == (1, Decimal("100.00"))
     assert rows["粤澳产业基金"].completed_wan == Decimal("200.00")
     assert "乙园农商银行" not in text(response)
-    exported = csv.reader(io.StringIO(client.get("/partners/export.csv").content.decode("utf-8-sig")))
+    exported = csv.reader(io.StringIO(body(client.get("/partners/export.csv")).decode("utf-8-sig")))
     assert sorted(row[0] for row in list(exported)[1:]) == sorted(rows)
 
 

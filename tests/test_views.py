@@ -16,6 +16,7 @@ from cases.models import (
     Membership,
 )
 from tests import factories
+from tests.worlds.exports import body
 from tests.worlds.staff import (
     ENTERPRISE_FORM_FIELDS,
     PARCEL_FORM_FIELDS,
@@ -227,7 +228,7 @@ def test_lists_and_exports_never_show_another_parks_rows(client, world, path, ow
     sign_in(client, world.viewer_a)
     response = client.get(path)
     assert response.status_code == 200
-    text = response.content.decode("utf-8-sig")
+    text = body(response).decode("utf-8-sig")
     assert own in text
     assert other not in text
 
@@ -328,7 +329,7 @@ def test_a_user_of_no_park_sees_empty_pages_and_may_not_create(client, world):
     assert "AA-2022-001" not in response.text
     assert client.get("/cases/").context["total_count"] == 0
     assert client.get("/parcels/").context["total_count"] == 0
-    assert client.get("/cases/export.csv").content.decode("utf-8-sig").count("\n") == 1
+    assert body(client.get("/cases/export.csv")).decode("utf-8-sig").count("\n") == 1
     for path in ("/cases/new/", "/parcels/new/", "/enterprises/new/"):
         assert client.get(path).status_code == 403, path
     assert client.get(case_url(world.case_a)).status_code == 404

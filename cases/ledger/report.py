@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..exports import append_xlsx_row
-from .writing import header_row, new_workbook, workbook_bytes
+from ..exports import SheetWriter, new_workbook, workbook_bytes
+from .writing import ledger_sheet
 
 
 class Outcome(models.TextChoices):
@@ -113,10 +113,9 @@ class LedgerReport:
 def report_xlsx(report: LedgerReport) -> bytes:
     """The row-by-row report: one line per refused cell, one per row otherwise; the summary beside."""
     workbook = new_workbook()
-    sheet = workbook.active
-    sheet.title = gettext("Report")[:31]
-    header_row(
-        sheet,
+    sheet = ledger_sheet(
+        workbook,
+        gettext("Report"),
         [
             gettext("row"),
             gettext("outcome"),
@@ -132,11 +131,10 @@ def report_xlsx(report: LedgerReport) -> bytes:
     for row in report.rows:
         lines = [(p.column, p.value, p.reason) for p in row.problems] or [("", "", "；".join(row.changes))]
         for column, value, reason in lines:
-            append_xlsx_row(
-                sheet,
-                [row.number, row.outcome_label, row.park, row.parcel, row.case_number, column, value, reason],
+            sheet.row(
+                [row.number, row.outcome_label, row.park, row.parcel, row.case_number, column, value, reason]
             )
-    summary = workbook.create_sheet(gettext("Summary")[:31])
+    summary = SheetWriter(workbook, gettext("Summary"), widths=[16, 90])
     for label, value in (
         (gettext("file"), report.file_name),
         ("SHA-256", report.sha256),
@@ -149,7 +147,5 @@ def report_xlsx(report: LedgerReport) -> bytes:
         (gettext("refused"), report.refused),
         *((gettext("refused file"), message) for message in report.errors),
     ):
-        append_xlsx_row(summary, [label, value])
-    summary.column_dimensions["A"].width = 16
-    summary.column_dimensions["B"].width = 90
+        summary.row([label, value])
     return workbook_bytes(workbook)

@@ -3,7 +3,6 @@ its sheet explaining every column."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -12,54 +11,39 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..exports import append_xlsx_row
+from ..exports import XLSX_CONTENT_TYPE, SheetWriter, export_rows, label_widths, new_workbook, workbook_bytes
 from ..models import DisposalCase
 from .columns import BOOL, CHOICE, DATE, DECIMAL, LEDGER_COLUMNS, USER, LedgerColumn
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = [
+    "EXAMPLE_ROW",
+    "RULES",
+    "XLSX_CONTENT_TYPE",
+    "allowed_values",
+    "ledger_sheet",
+    "ledger_xlsx",
+    "template_xlsx",
+]
+
+HEADER_FILL = "E8EEF4"
+LEDGER_FORMATS = [{DATE: "yyyy-mm-dd", DECIMAL: "#,##0.00"}.get(column.kind) for column in LEDGER_COLUMNS]
 
 
-def new_workbook():
-    from openpyxl import Workbook
-
-    return Workbook()
-
-
-def workbook_bytes(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def header_row(sheet, labels: list[str], widths: list[int] | None = None) -> None:
-    from openpyxl.styles import Font, PatternFill
-
-    for index, cell in enumerate(append_xlsx_row(sheet, labels)):
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E8EEF4")
-        width = widths[index] if widths else max(10, len(labels[index]) * 2 + 2)
-        sheet.column_dimensions[cell.column_letter].width = width
-    sheet.freeze_panes = "A2"
-
-
-def _ledger_row(sheet, values: list) -> None:
-    cells = append_xlsx_row(sheet, [None if value == "" else value for value in values])
-    for column, cell in zip(LEDGER_COLUMNS, cells, strict=True):
-        if column.kind == DATE and cell.value:
-            cell.number_format = "yyyy-mm-dd"
-        elif column.kind == DECIMAL and cell.value is not None:
-            cell.number_format = "#,##0.00"
+def ledger_sheet(workbook, title: str, labels: list[str], widths: list[int] | None = None) -> SheetWriter:
+    """A sheet of the ledger's files: its header filled, frozen above the rows."""
+    sheet = SheetWriter(workbook, title, widths=widths or label_widths(labels, extra=2), freeze="A2")
+    sheet.header(labels, fill=HEADER_FILL)
+    return sheet
 
 
 def ledger_xlsx(cases: Iterable[DisposalCase]) -> bytes:
     """The cases in the ledger's columns, under their Chinese names, one row per case."""
     workbook = new_workbook()
-    sheet = workbook.active
-    sheet.title = "台账"
-    header_row(sheet, [column.chinese for column in LEDGER_COLUMNS])
+    sheet = ledger_sheet(workbook, "台账", [column.chinese for column in LEDGER_COLUMNS])
     with translation.override("zh-hans"):
-        for case in cases:
-            _ledger_row(sheet, [column.export_value(case) for column in LEDGER_COLUMNS])
+        for case in export_rows(cases):
+            values = [column.export_value(case) for column in LEDGER_COLUMNS]
+            sheet.row([None if value == "" else value for value in values], LEDGER_FORMATS)
     return workbook_bytes(workbook)
 
 
@@ -102,14 +86,11 @@ def template_xlsx(*, park_code: str = "") -> bytes:
     The example stands only on the explanation sheet, so the template as downloaded imports nothing.
     """
     workbook = new_workbook()
-    sheet = workbook.active
-    sheet.title = "台账"
-    header_row(sheet, [column.chinese for column in LEDGER_COLUMNS])
+    ledger_sheet(workbook, "台账", [column.chinese for column in LEDGER_COLUMNS])
     example = {**EXAMPLE_ROW, "park": park_code or EXAMPLE_ROW["park"]}
-
-    notes = workbook.create_sheet(gettext("Columns"))
-    header_row(
-        notes,
+    notes = ledger_sheet(
+        workbook,
+        gettext("Columns"),
         [
             gettext("Chinese name"),
             gettext("English name"),
@@ -121,8 +102,7 @@ def template_xlsx(*, park_code: str = "") -> bytes:
         widths=[20, 22, 8, 60, 70, 36],
     )
     for column in LEDGER_COLUMNS:
-        cells = append_xlsx_row(
-            notes,
+        notes.row(
             [
                 column.chinese,
                 column.key,
@@ -131,17 +111,12 @@ def template_xlsx(*, park_code: str = "") -> bytes:
                 allowed_values(column),
                 example[column.key],
             ],
+            [None] * 5 + ["yyyy-mm-dd" if column.kind == DATE else None],
+            wrap=True,
         )
-        if column.kind == DATE and example[column.key]:
-            cells[-1].number_format = "yyyy-mm-dd"
-    from openpyxl.styles import Alignment
-
-    for row in notes.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    notes.append([])
+    notes.blank()
     for line in RULES:
-        append_xlsx_row(notes, [str(line)])
+        notes.row([str(line)])
     return workbook_bytes(workbook)
 
 

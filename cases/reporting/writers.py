@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..exports import append_xlsx_row
+from ..exports import SheetWriter, export_rows, new_workbook, workbook_bytes
 from ..models import DisposalCase, RateFigures
 from .chart import chart
 from .monthly import MONTH_COLUMNS, MonthlyReport, category_label, method_label
@@ -33,67 +33,62 @@ def to_csv(report: MonthlyReport) -> bytes:
 AREA_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.0"
 HEADER_ROW = 3  # title, scope, then the header the sheet freezes under
+HEADER_FILL = "DDEBE4"
+MONTH_WIDTHS = [6, 10, 14, 10, 14, 12, 16, 10, 16, 10, 12, 16]
+MONTH_FORMATS = [
+    AREA_FORMAT if key.endswith("_m2") else RATE_FORMAT if key in {"rate_pct", "gap_pp"} else None
+    for key, _label in MONTH_COLUMNS
+]
 
 
 def to_xlsx(report: MonthlyReport) -> bytes:
     """A workbook a land office can send on: title and scope, units in the headers, number formats,
     frozen header, then the definitions, the breakdowns and the disposed cases on their own sheets."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    workbook = new_workbook()
+    _months_sheet(workbook, report)
+    _definitions_sheet(workbook)
+    _breakdowns_sheet(workbook, report)
+    _disposed_sheet(workbook, report)
+    return workbook_bytes(workbook)
 
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBE4")
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("monthly report"))[:31]
-    append_xlsx_row(sheet, [report_title(report)])[0].font = Font(bold=True, size=14)
-    append_xlsx_row(sheet, [report_subtitle(report)])
-    for cell in append_xlsx_row(sheet, [str(label) for _key, label in MONTH_COLUMNS]):
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+def _months_sheet(workbook, report: MonthlyReport) -> None:
+    sheet = SheetWriter(workbook, str(_("monthly report")), widths=MONTH_WIDTHS, freeze=f"A{HEADER_ROW + 1}")
+    sheet.header([report_title(report)], size=14)
+    sheet.row([report_subtitle(report)])
+    sheet.header([label for _key, label in MONTH_COLUMNS], fill=HEADER_FILL, wrap=True)
     for row in report.months:
         values = row.as_dict()
-        cells = append_xlsx_row(sheet, [_cell(values[key]) for key, _label in MONTH_COLUMNS])
-        for cell, (key, _label) in zip(cells, MONTH_COLUMNS, strict=True):
-            if key.endswith("_m2"):
-                cell.number_format = AREA_FORMAT
-            elif key in {"rate_pct", "gap_pp"}:
-                cell.number_format = RATE_FORMAT
-    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-    for index, width in enumerate([6, 10, 14, 10, 14, 12, 16, 10, 16, 10, 12, 16], start=1):
-        sheet.column_dimensions[sheet.cell(HEADER_ROW, index).column_letter].width = width
+        sheet.row([_cell(values[key]) for key, _label in MONTH_COLUMNS], MONTH_FORMATS)
 
-    definitions = workbook.create_sheet(str(_("definitions"))[:31])
-    for cell in append_xlsx_row(definitions, [str(_("figure")), str(_("definition"))]):
-        cell.font, cell.fill = bold, fill
+
+def _definitions_sheet(workbook) -> None:
+    definitions = SheetWriter(workbook, str(_("definitions")), widths=[22, 110])
+    definitions.header([_("figure"), _("definition")], fill=HEADER_FILL)
     for term, text in DEFINITIONS:
-        append_xlsx_row(definitions, [str(term), str(text)])
-    definitions.column_dimensions["A"].width = 22
-    definitions.column_dimensions["B"].width = 110
+        definitions.row([str(term), str(text)])
 
-    breakdown = workbook.create_sheet(str(_("breakdowns"))[:31])
-    header = [str(_("breakdown")), str(_("group")), *[str(label) for _k, label in BREAKDOWN_COLUMNS]]
-    for cell in append_xlsx_row(breakdown, header):
-        cell.font, cell.fill = bold, fill
+
+def _breakdowns_sheet(workbook, report: MonthlyReport) -> None:
+    breakdown = SheetWriter(workbook, str(_("breakdowns")), widths=[14, 34])
+    breakdown.header(
+        [_("breakdown"), _("group"), *[label for _k, label in BREAKDOWN_COLUMNS]], fill=HEADER_FILL
+    )
     for title, groups, label in (
         (_("by category"), report.by_category, category_label),
         (_("by disposal method"), report.by_method, method_label),
         (_("by park"), report.by_park, str),
     ):
         for key, figures in groups.items():
-            append_xlsx_row(breakdown, [str(title), label(key), *breakdown_values(figures)])
-    breakdown.column_dimensions["A"].width = 14
-    breakdown.column_dimensions["B"].width = 34
+            breakdown.row([str(title), label(key), *breakdown_values(figures)])
 
-    disposed = workbook.create_sheet(str(_("disposed cases"))[:31])
-    for cell in append_xlsx_row(disposed, [str(label) for label in DISPOSED_COLUMNS]):
-        cell.font, cell.fill = bold, fill
-    for case in report.disposed_cases:
-        append_xlsx_row(disposed, disposed_case_values(case))[5].number_format = AREA_FORMAT
-    for letter, width in zip("ABCDEFGH", [16, 8, 12, 30, 36, 14, 12, 30], strict=True):
-        disposed.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+def _disposed_sheet(workbook, report: MonthlyReport) -> None:
+    disposed = SheetWriter(workbook, str(_("disposed cases")), widths=[16, 8, 12, 30, 36, 14, 12, 30])
+    disposed.header(DISPOSED_COLUMNS, fill=HEADER_FILL)
+    formats = [None] * 5 + [AREA_FORMAT]
+    for case in export_rows(report.disposed_cases):
+        disposed.row(disposed_case_values(case), formats)
 
 
 def _cell(value):

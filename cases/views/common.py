@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from .. import scoping
-from ..exports import Column, csv_response, xlsx_response
+from ..exports import Column, csv_stream_response, xlsx_response
 from ..models import (
     GATED_STATUSES,
     EvidenceRequirement,
@@ -122,9 +122,10 @@ class ScopedListView(ListView):
         if export not in (None, "csv", "xlsx"):
             raise Http404
         if export:
+            # Read in chunks and written as read: the export's memory does not grow with its rows.
             rows = self.get_queryset()
             if export == "csv":
-                return csv_response(self.columns, rows, self.export_name)
+                return csv_stream_response(self.columns, rows, self.export_name)
             return xlsx_response(self.columns, rows, self.export_name, title=str(self.export_title))
         return super().get(request, *args, **kwargs)
 
