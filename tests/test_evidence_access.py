@@ -26,9 +26,9 @@ from tests.worlds.evidence import (
     jpeg_bytes,
     pdf_bytes,
     png_bytes,
-    sign_in,
     upload,
 )
+from tests.worlds.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 

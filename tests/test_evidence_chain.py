@@ -21,10 +21,10 @@ from tests.worlds.evidence import (
     form_errors,
     pdf_bytes,
     png_bytes,
-    sign_in,
     stored_files,
     upload,
 )
+from tests.worlds.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 

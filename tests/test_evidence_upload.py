@@ -35,11 +35,11 @@ from tests.worlds.evidence import (
     jpeg_bytes,
     pdf_bytes,
     png_bytes,
-    sign_in,
     stored_files,
     upload,
     upload_url,
 )
+from tests.worlds.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 

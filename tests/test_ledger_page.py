@@ -21,6 +21,7 @@ from cases.ledger.importing import import_ledger
 from cases.models import DisposalCase, LedgerImport, Membership
 from tests import factories
 from tests.worlds.ledger import World, case_row, counts, csv_bytes, refused_lines, xlsx
+from tests.worlds.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +44,6 @@ def world() -> World:
         officer=factories.make_user(username="hz-officer", park=park, role=R.OFFICER),
         other_admin=factories.make_user(username="qt-admin", park=other, role=R.PARK_ADMIN),
     )
-
-
-def sign_in(client, user, *, language: str = "en"):
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
 
 
 def upload(client, data: bytes, name: str = "海洲台账.xlsx", park: str = ""):

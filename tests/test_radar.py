@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -17,6 +16,7 @@ from cases.models import DisposalCase, LandParcel, LowEfficiencyThreshold, Membe
 from cases.models.land import years_before
 from cases.models.radar import failing_indicators, stalled_cases
 from tests import factories
+from tests.worlds.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,6 @@ R = Membership.Role
 def _english():
     with translation.override("en"):
         yield
-
-
-def sign_in(client, user):
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @dataclass

@@ -18,6 +18,7 @@ from cases.models import CaseEvent, DisposalCase, DisposalTarget, Membership
 from cases.models.workflow import RATE_FIELDS
 from cases.reporting import close_month
 from tests import factories
+from tests.worlds.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -69,12 +70,6 @@ def rate(park) -> tuple:
 def figures_of(case) -> dict:
     case.refresh_from_db()
     return {name: getattr(case, name) for name in (*RATE_FIELDS, "status", "version")}
-
-
-def sign_in(client, user, language="en"):
-    client.force_login(user)
-    client.cookies["django_language"] = language
-    return client
 
 
 def form_data(form) -> dict:

@@ -97,13 +97,6 @@ def _build_world(**case_fields) -> EvidenceWorld:
     )
 
 
-def sign_in(client, user, *, language: str = "en"):
-    """Log `user` in; pages in English so messages can be matched to their msgids."""
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client
-
-
 def evidence_root() -> Path:
     return Path(settings.STORAGES["evidence"]["OPTIONS"]["location"])
 
