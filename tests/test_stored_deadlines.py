@@ -478,3 +478,25 @@ def test_the_pages_show_only_the_users_parks(client, today):
     for path in ("/", "/deadlines/"):
         response = client.get(path)
         assert {d.case.parcel.park for d in response.context["overdue"]} == {mine}
+
+
+def test_send_reminders_reads_the_stored_deadlines_in_as_many_queries_for_many_officers(today):
+    park = factories.make_park(code="PR")
+
+    def officers(count: int) -> None:
+        for index in range(count):
+            officer = factories.make_user(park=park, role=R.OFFICER, email=f"o{index}-{count}@example.cn")
+            overdue_cases(park, officer, 2, today)
+
+    def queries() -> tuple[int, str]:
+        out = io.StringIO()
+        with CaptureQueriesContext(connection) as context:
+            call_command("send_reminders", "--dry-run", stdout=out)
+        return len(context.captured_queries), out.getvalue()
+
+    officers(1)
+    few, _text = queries()
+    officers(4)
+    many, text = queries()
+    assert many == few
+    assert text.count("@example.cn>") == 5  # one digest per officer

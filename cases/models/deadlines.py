@@ -33,6 +33,17 @@ RUNNING = Q(reason="", met_on__isnull=True, closed="")
 UNKNOWN = ~Q(reason="")
 
 
+# The fields of a row and of its related rows that the pages and the reminders read.
+SHOWN_FIELDS = (
+    *("case_number", "rule", "rule_order", "start", "due", "met_on", "earliest", "window"),
+    *("reason", "closed", "hint", "params", "park", "source"),
+    *("case__number", "case__parcel", "case__officer", "case__parcel__code", "case__parcel__park__code"),
+    *("case__officer__username", "case__officer__first_name", "case__officer__last_name"),
+    *("case__officer__email", "case__officer__is_active"),
+    *("source__title", "source__occurred_on", "source__due_on", "source__due_met_on"),
+)
+
+
 def overdue_q(today: date) -> Q:
     """Running and past the due date; a holder's window that has run out has ended instead."""
     return RUNNING & Q(due__lt=today, window=False)
@@ -75,17 +86,18 @@ class CaseDeadlineQuerySet(models.QuerySet):
             stale=Count("pk", filter=stale_q(today, clocks)),
         )
 
+    def shown(self):
+        """With what a deadline table, the dashboard and a reminder show of the case, its parcel, park
+        and officer and the event, and no more: a page of rows builds few, small objects."""
+        return self.select_related("case__parcel__park", "case__officer", "source").only(*SHOWN_FIELDS)
+
     def for_display(self):
-        """With what a deadline table shows; by due date, case number and rule."""
-        return self.select_related("case__parcel__park", "case__officer", "source").order_by(
-            "due", "case_number", "rule_order", "pk"
-        )
+        """By due date, case number and rule."""
+        return self.shown().order_by("due", "case_number", "rule_order", "pk")
 
     def in_case_order(self):
         """Cannot be computed: by case number and rule."""
-        return self.select_related("case__parcel__park", "case__officer", "source").order_by(
-            "case_number", "rule_order", "pk"
-        )
+        return self.shown().order_by("case_number", "rule_order", "pk")
 
 
 class CaseDeadline(models.Model):
