@@ -7,7 +7,6 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
 from ..exceptions import StaleVersion, TransitionError, TransitionForbidden
@@ -39,7 +38,8 @@ def _writable_case(request, number: str) -> DisposalCase:
 
 class CaseViewSet(CaseRowsMixin, ScopedViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    # JSON; files come as multipart to the evidence action only.
+    parser_classes = [JSONParser]
 
     @extend_schema(request=writes.CaseCreateSerializer, responses={201: serializers.CaseSerializer})
     def create(self, request):

@@ -58,3 +58,28 @@ class ProblemAutoSchema(AutoSchema):
         )
         self.registry.register_on_missing(component)
         return component
+
+
+# The integer ranges Django reads from the database (SQLite allows 64 bits in every integer column,
+# PostgreSQL 16 in a small one): not the records' rules, and they would make the schema differ by
+# database. Left out, so that docs/openapi.yaml is the same wherever it is generated.
+DATABASE_BOUNDS = {32767, 2147483647, 9223372036854775807}
+
+
+def without_database_ranges(result, generator, request, public):
+    """Postprocessing hook: drop `maximum` (and the int64 format it implies) where it is a database's."""
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("type") == "integer" and node.get("maximum") in DATABASE_BOUNDS:
+                del node["maximum"]
+                if node.get("format") == "int64":
+                    del node["format"]
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result)
+    return result

@@ -2,6 +2,7 @@
 English), foreign keys as ids with the park's and case's codes beside them. Nothing private: no
 storage path of an evidence file, no token hash, no search columns."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from ..models import (
@@ -17,6 +18,7 @@ from ..models import (
     Partner,
     ProjectLead,
     RevitalisationMeasure,
+    Status,
 )
 
 
@@ -45,6 +47,8 @@ class ParcelSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     park_code = serializers.CharField(source="parcel.park.code", read_only=True)
     parcel_code = serializers.CharField(source="parcel.code", read_only=True)
+    # Not editable, so DRF would leave out that it may be blank.
+    status_before_close = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = DisposalCase
@@ -69,7 +73,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     def get_download(self, document) -> str:
         """The address of the file, permission-checked like the page's download."""
-        return f"/api/v1/evidence/{document.pk}/download/"
+        return reverse("api-evidence-download", args=[document.pk])
 
 
 class MeasureSerializer(serializers.ModelSerializer):
