@@ -164,3 +164,14 @@ def test_the_report_of_another_park_is_404_and_a_bad_parameter_400(client, api):
     assert_problem(
         get(client, key, "/api/v1/reports/monthly/", year="2022", as_of="2021-05-01"), 400, "as_of"
     )
+
+
+def test_events_and_documents_are_listed_by_case(client, api):
+    key = api.keys["officer-b"]
+    case = api.world.case_b
+    events = get(client, key, "/api/v1/events/", case=case.number).json()["results"]
+    assert events and {e["case_number"] for e in events} == {case.number}
+    documents = get(client, key, "/api/v1/evidence/", case=case.number).json()["results"]
+    assert [d["id"] for d in documents] == [api.world.document_b.pk]
+    # Another park's case number finds nothing.
+    assert get(client, api.keys["officer-a"], "/api/v1/events/", case=case.number).json()["count"] == 0

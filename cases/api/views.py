@@ -95,7 +95,25 @@ class MeasureViewSet(ScopedViewSet):
     ordering = ("-started_on", "-pk")
 
 
-class EventViewSet(ScopedViewSet):
+BY_CASE = extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("case", str, description="A case number: its rows only.")]
+    )
+)
+
+
+class ByCaseMixin:
+    """`?case=<number>`: the rows of one case (among the user's)."""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if number := self.request.query_params.get("case"):
+            queryset = queryset.filter(case__number=number)
+        return queryset
+
+
+@BY_CASE
+class EventViewSet(ByCaseMixin, ScopedViewSet):
     """Timeline events of your parks' cases, newest first."""
 
     rows_for = scoping.events_for
@@ -157,7 +175,8 @@ class DeadlineViewSet(ScopedViewSet):
         responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")}
     )
 )
-class DocumentViewSet(ScopedViewSet):
+@BY_CASE
+class DocumentViewSet(ByCaseMixin, ScopedViewSet):
     """Evidence documents of your parks' cases (metadata; the file by its download address)."""
 
     rows_for = scoping.documents_for
