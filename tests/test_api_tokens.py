@@ -28,12 +28,17 @@ def test_only_a_hash_of_the_key_is_stored_and_the_key_finds_its_token():
     assert ApiToken.objects.for_key(token.prefix + ".wrong") is None
 
 
-def test_a_token_authenticates_as_its_user_and_each_use_is_noted(client):
+def test_a_token_authenticates_as_its_user_and_each_use_is_noted(client, caplog):
     api = build_api_world()
-    response = get(client, api.keys["officer-a"], "/api/v1/parks/")
+    with caplog.at_level("INFO", logger="parkland.api"):
+        response = get(client, api.keys["officer-a"], "/api/v1/parks/")
+    token = ApiToken.objects.get(user=api.world.officer_a)
+    assert [r.getMessage() for r in caplog.records if r.name == "parkland.api"] == [
+        f"API token {token.prefix} of officer-a: GET /api/v1/parks/ from 127.0.0.1"
+    ]
     assert response.status_code == 200
     assert [p["code"] for p in response.json()["results"]] == ["AA"]
-    token = ApiToken.objects.get(user=api.world.officer_a)
+    token.refresh_from_db()
     assert token.last_used_at is not None
     assert token.last_used_ip == "127.0.0.1"
 
