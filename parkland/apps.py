@@ -9,6 +9,13 @@ class ParklandConfig(AppConfig):
     name = "parkland"
     verbose_name = _("Parkland")
 
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import renewed_at_sign_in
+
+        user_logged_in.connect(renewed_at_sign_in, dispatch_uid="parkland-session-renewed-at-sign-in")
+
 
 class SignInRecordsConfig(axes.apps.AppConfig):
     """django-axes, titled in the admin as what it holds for us."""

@@ -4,10 +4,12 @@
   answer 400 with the site's page, before any view (or the database) sees them.
 - MethodNotAllowedPageMiddleware: the empty 405 of ``require_POST`` becomes a page with a way back.
 - PermissionsPolicyMiddleware: the Permissions-Policy header (Django has no setting for it).
+- IdleSessionMiddleware: a session's idle time renewed as it is used, written at most once a minute.
 """
 
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -123,3 +125,42 @@ class PermissionsPolicyMiddleware:
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
         return response
+
+
+class IdleSessionMiddleware:
+    """Renews a session's idle time as it is used, writing the session at most once a minute.
+
+    A session ends SESSION_COOKIE_AGE (PARKLAND_SESSION_IDLE_MINUTES) after it was last written.
+    Writing it on every request (SESSION_SAVE_EVERY_REQUEST) cost each page an UPDATE in its own
+    transaction; here a request marks the session for writing only when its last renewal is
+    RENEW_AFTER seconds old or more, so it ends between one minute short of the idle time and the
+    idle time after the last request. Listed after SessionMiddleware, so that this runs first on
+    the way out and SessionMiddleware writes what it marked.
+    """
+
+    RENEW_AFTER = 60
+    KEY = "_parkland_renewed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.session_key or session.modified:
+            return response
+        accessed = session.accessed  # reading it here must not add Vary: Cookie to the response
+        renewed = session.get(self.KEY)
+        now = int(time.time())
+        if not session.is_empty() and not (
+            isinstance(renewed, int) and 0 <= now - renewed < self.RENEW_AFTER
+        ):
+            session[self.KEY] = now
+        session.accessed = accessed
+        return response
+
+
+def renewed_at_sign_in(sender, request, user, **kwargs) -> None:
+    """A sign-in writes the session anyway: it counts as a renewal (user_logged_in, see apps.py)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IdleSessionMiddleware.KEY] = int(time.time())

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "parkland.middleware.IdleSessionMiddleware",
     "cases.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -205,10 +206,10 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     AXES_IPWARE_PROXY_COUNT = 1
 
 # A session ends when the browser closes, and after PARKLAND_SESSION_IDLE_MINUTES without a request
-# (every request renews it).
+# (requests renew it: IdleSessionMiddleware writes the session at most once a minute, not on each).
 PARKLAND_SESSION_IDLE_MINUTES = int(env("PARKLAND_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = PARKLAND_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 CSRF_FAILURE_VIEW = "parkland.views.csrf_failure"
