@@ -44,8 +44,29 @@ def parks_for(user, *, role: str = Role.VIEWER) -> QuerySet[Park]:
     return Park.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
 
 
+def park_roles(user) -> dict[Park, str]:
+    """The user's parks, in the order of their codes, with the role in each; read once per request.
+
+    Kept on the user object, which the authentication middleware loads anew for every request, so
+    the menu, the views, the filters and the admin of one request share one query. Writes check
+    roles with `Membership.objects.role_of`, never with this.
+    """
+    if not (user and user.is_authenticated):
+        return {}
+    cached = getattr(user, "_parkland_park_roles", None)
+    if cached is None:
+        cached = user._parkland_park_roles = Membership.objects.roles_by_park(user)
+    return cached
+
+
+def has_role_somewhere(user, role: str) -> bool:
+    """Whether the user holds at least `role` in one of their parks (e.g. may create a record)."""
+    needed = Membership.rank_of(role)
+    return any(Membership.rank_of(held) >= needed for held in park_roles(user).values())
+
+
 def role_in(user, park: Park) -> str | None:
-    return Membership.objects.role_of(user, park)
+    return park_roles(user).get(park)
 
 
 def has_role(user, park: Park, role: str) -> bool:

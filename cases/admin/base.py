@@ -73,12 +73,9 @@ def scoped_queryset(model_admin, request):
 
 def park_roles(request) -> dict[Park, str]:
     """The user's parks and role in each, read once per request: an admin page asks, for every model
-    of its menu, whether the user may look, add or change, and its park filter lists the parks."""
-    cached = getattr(request, "_parkland_park_roles", None)
-    if cached is None or cached[0] != request.user.pk:
-        cached = (request.user.pk, Membership.objects.roles_by_park(request.user))
-        request._parkland_park_roles = cached
-    return cached[1]
+    of its menu, whether the user may look, add or change, and its park filter lists the parks. The
+    same read as the staff pages' menus and filters (`scoping.park_roles`)."""
+    return scoping.park_roles(request.user)
 
 
 def holds_role(request, role: str, park: Park | None = None) -> bool:

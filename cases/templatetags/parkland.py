@@ -32,11 +32,9 @@ def can_import(user) -> bool:
     """Whether `user` may import a ledger: a park administrator somewhere (asked once per request)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if not hasattr(user, "_parkland_can_import"):
-        from cases import scoping
+    from cases import scoping
 
-        user._parkland_can_import = scoping.parks_for(user, role=scoping.Role.PARK_ADMIN).exists()
-    return user._parkland_can_import
+    return scoping.has_role_somewhere(user, scoping.Role.PARK_ADMIN)
 
 
 @register.filter

@@ -23,7 +23,7 @@ def dashboard(request):
     today = timezone.localdate()
     year = today.year
     cases = scoping.cases_for(user)
-    parks = list(scoping.parks_for(user))
+    parks = list(scoping.park_roles(user))
     park = parks[0] if len(parks) == 1 else None
     benchmark = DisposalTarget.objects.benchmark_pct(park=park, year=year)
     figures = cases.rate_figures(year=year, as_of=today)

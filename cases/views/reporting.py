@@ -70,7 +70,7 @@ def _monthly_report(request):
 
 
 def report_monthly(request):
-    parks = list(scoping.parks_for(request.user))
+    parks = list(scoping.park_roles(request.user))
     context = {"parks": parks, "categories": Category.choices, "params": request.GET}
     try:
         report = _monthly_report(request)
