@@ -101,12 +101,14 @@ def test_redoc_styles_carry_the_pages_nonce(client):
 
 # The contract run -----------------------------------------------------------------------------
 
-# Every read, and the writes of a case that take JSON; each operation a few examples.
+# Every read, the case's JSON writes and two of the records'; each operation a few examples.
 WRITES = {
     ("PATCH", "/api/v1/cases/{number}/"),
     ("POST", "/api/v1/cases/{number}/transitions/"),
     ("POST", "/api/v1/cases/{number}/events/"),
     ("POST", "/api/v1/cases/"),
+    ("PATCH", "/api/v1/parcels/{id}/"),
+    ("POST", "/api/v1/partners/"),
 }
 CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance)
 

@@ -5,18 +5,18 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import case_views, docs, reports, views
+from . import case_views, docs, record_views, reports, views
 
 router = SimpleRouter()
 router.register("parks", views.ParkViewSet, basename="api-park")
-router.register("parcels", views.ParcelViewSet, basename="api-parcel")
-router.register("enterprises", views.EnterpriseViewSet, basename="api-enterprise")
+router.register("parcels", record_views.ParcelViewSet, basename="api-parcel")
+router.register("enterprises", record_views.EnterpriseViewSet, basename="api-enterprise")
 router.register("cases", case_views.CaseViewSet, basename="api-case")
 router.register("events", views.EventViewSet, basename="api-event")
 router.register("evidence", views.DocumentViewSet, basename="api-evidence")
 router.register("measures", views.MeasureViewSet, basename="api-measure")
-router.register("partners", views.PartnerViewSet, basename="api-partner")
-router.register("leads", views.LeadViewSet, basename="api-lead")
+router.register("partners", record_views.PartnerViewSet, basename="api-partner")
+router.register("leads", record_views.LeadViewSet, basename="api-lead")
 router.register("deadlines", views.DeadlineViewSet, basename="api-deadline")
 router.register("targets", views.TargetViewSet, basename="api-target")
 router.register("month-closes", views.MonthCloseViewSet, basename="api-month-close")

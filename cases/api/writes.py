@@ -89,12 +89,15 @@ def refuse_fields(data: dict, allowed) -> None:
         raise invalid(refused)
 
 
+def current_values(record, fields) -> dict:
+    """A record's values of `fields` as its form would post them back unchanged."""
+    data = model_to_dict(record, fields=fields)
+    return {name: ("" if value is None else value) for name, value in data.items()}
+
+
 def case_edit_data(case: DisposalCase, changes: dict) -> dict:
     """The case's editable values as they stand, with the requested changes over them."""
-    data = model_to_dict(case, fields=HAND_EDITED_FIELDS)
-    data = {name: ("" if value is None else value) for name, value in data.items()}
-    data.update(changes)
-    return data
+    return current_values(case, HAND_EDITED_FIELDS) | changes
 
 
 def checked_form(form):
