@@ -293,3 +293,32 @@ def test_evidence_the_page_refuses_is_422(client, api):
     assert_problem(_upload(client, key, case), 422, "files")
     assert_problem(_upload(client, key, case, ("b.pdf", pdf_bytes("b")), doc_type="nope"), 422, "doc_type")
     assert written() == before
+
+
+def test_a_measure_is_added_as_the_page_adds_it(client, api):
+    case = api.world.case_a
+    body = {"method": "other", "notes": "企业自筹资金技术改造", "status": "proposed"}
+    response = send(client, "post", api.keys["officer-a"], case_path(case, "measures/"), body)
+    assert response.status_code == 201, response.content
+    assert case.measures.count() == 1
+    before = written()
+    other_parks_partner = {"method": "loan", "partner": api.world.partner_b.pk}
+    refused = send(client, "post", api.keys["officer-a"], case_path(case, "measures/"), other_parks_partner)
+    assert_problem(refused, 422, "partner")
+    assert_problem(send(client, "post", api.keys["viewer-a"], case_path(case, "measures/"), body), 403)
+    assert written() == before and case.measures.count() == 1
+
+
+def test_a_document_is_withdrawn_with_its_reason_and_stays(client, api):
+    document = api.world.document_b
+    path = f"/api/v1/evidence/{document.pk}/withdraw/"
+    before = written()
+    assert_problem(send(client, "post", api.keys["officer-a"], path, {"reason": "重复"}), 404)
+    assert_problem(send(client, "post", api.keys["officer-b"], path, {"reason": " "}), 422, "reason")
+    assert written() == before
+    response = send(client, "post", api.keys["officer-b"], path, {"reason": "扫描件不清晰"})
+    assert response.status_code == 200, response.content
+    document.refresh_from_db()
+    assert document.withdrawn_at is not None and document.withdrawal_reason == "扫描件不清晰"
+    assert_problem(send(client, "post", api.keys["officer-b"], path, {"reason": "again"}), 422, "reason")
+    assert EvidenceDocument.objects.filter(pk=document.pk).exists()

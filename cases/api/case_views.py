@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from ..exceptions import StaleVersion, TransitionError, TransitionForbidden
-from ..forms import CaseForm, EventForm, EvidenceUploadForm, TransitionForm
+from ..forms import CaseForm, EventForm, EvidenceUploadForm, MeasureForm, TransitionForm
 from ..models import DisposalCase, EvidenceDocument, Membership, Status
 from ..models.workflow import HAND_EDITED_FIELDS
 from ..views.common import case_or_404, client_address, require_role, require_role_somewhere
@@ -99,6 +99,17 @@ class CaseViewSet(CaseRowsMixin, ScopedViewSet):
         event._history_user = request.user
         event.save()
         return Response(serializers.EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=writes.MeasureCreateSerializer, responses={201: serializers.MeasureSerializer})
+    @action(detail=True, methods=["post"])
+    def measures(self, request, number=None):
+        """Add a revitalisation measure to the case (its method's fields; a partner of the case's park)."""
+        case = _writable_case(request, number)
+        form = writes.checked_form(MeasureForm(writes.form_data(request.data), case=case))
+        measure = form.save(commit=False)
+        measure._history_user = request.user
+        measure.save()
+        return Response(serializers.MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request={"multipart/form-data": writes.EvidenceUploadSerializer},

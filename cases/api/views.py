@@ -1,11 +1,14 @@
 """The records, read: each list and row through its scoping function (another park's row is 404),
 filtered by the staff page's own FilterSet, in a stable order, a page at a time."""
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from .. import scoping
 from ..filtersets import (
@@ -17,10 +20,16 @@ from ..filtersets import (
     ParcelFilterSet,
     PartnerFilterSet,
 )
+from ..forms import WithdrawForm
+from ..models import Membership
 from ..views import evidence as evidence_pages
-from . import serializers
+from ..views.common import client_address, require_role
+from . import serializers, writes
 from .base import ApiViewMixin
-from .errors import invalid
+from .errors import Problem, invalid
+from .parsers import JSONParser
+
+Role = Membership.Role
 
 
 class ScopedViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
@@ -183,6 +192,23 @@ class DocumentViewSet(ByCaseMixin, ScopedViewSet):
     serializer_class = serializers.DocumentSerializer
     related = ("case",)
     ordering = ("-uploaded_at", "-pk")
+
+    @extend_schema(request=writes.WithdrawSerializer, responses={200: serializers.DocumentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def withdraw(self, request, pk=None):
+        """Take the document out of the case file with a reason; the file and the record stay."""
+        document = get_object_or_404(self.get_queryset().select_related("case__parcel__park"), pk=pk)
+        require_role(request.user, document.case.parcel.park, Role.OFFICER)
+        if not document.case.is_open:
+            raise Problem("conflict", 409, gettext("The case is closed; a park administrator can reopen it."))
+        form = writes.checked_form(WithdrawForm(writes.form_data(request.data)))
+        try:
+            document.withdraw(
+                by=request.user, reason=form.cleaned_data["reason"], ip_address=client_address(request)
+            )
+        except ValidationError as error:
+            raise invalid({"reason": error.messages}) from error
+        return Response(serializers.DocumentSerializer(document).data)
 
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

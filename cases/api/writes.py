@@ -6,7 +6,8 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import CaseEvent, DisposalCase, DocType
+from ..forms import MeasureForm
+from ..models import CaseEvent, DisposalCase, DocType, RevitalisationMeasure
 from ..models.workflow import HAND_EDITED_FIELDS, RATE_FIELDS
 from .errors import invalid
 
@@ -54,6 +55,16 @@ class EventCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseEvent
         fields = ["kind", "occurred_on", "title", "details", "due_on", "evidence"]
+
+
+class MeasureCreateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RevitalisationMeasure
+        fields = list(MeasureForm._meta.fields)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the document leaves the case file."))
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
