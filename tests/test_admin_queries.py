@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from cases.models import (
+    ApiToken,
     CaseDeadline,
     CaseEvent,
     CaseNumberSequence,
@@ -53,6 +54,7 @@ CHANGELISTS = [
     (CaseNumberSequence, ""),
     (LedgerImport, ""),
     (EvidenceRequirement, ""),
+    (ApiToken, ""),
 ]
 IDS = [f"{model.__name__}{query}" for model, query in CHANGELISTS]
 # The case number sequences are the system's: shown to those Django's permissions let in.

@@ -3,7 +3,7 @@
 One module per topic, like `models/` and `views/`; importing them registers every model.
 """
 
-from . import cases, deadlines, evidence, land, parks, reporting, revitalisation
+from . import cases, deadlines, evidence, land, parks, reporting, revitalisation, tokens
 from .base import ParkListFilter, ParkScopedMixin, ScopedAdmin, ScopedInline
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "parks",
     "reporting",
     "revitalisation",
+    "tokens",
 ]

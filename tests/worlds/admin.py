@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import (
+    ApiToken,
     CustodyEvent,
     DisposalTarget,
     EvidenceRequirement,
@@ -62,6 +63,7 @@ def _park_with_a_row_of_everything(index: int) -> Park:
         file_name=f"台账{index}.xlsx", sha256=f"{index:064x}", size=100, rows=1, created=1, imported_by=officer
     )
     ledger_import.parks.add(park)
+    ApiToken.objects.create_for(officer, name=f"接口{index}", days=30)
     EvidenceRequirement.objects.create(
         to_status="identified", category="idle", doc_types=["site_inspection"], note=f"要求{index}"
     )
