@@ -2,10 +2,13 @@
 park's case 404, bad values 422 with nothing changed, a stale version 409, and the rate's figures
 move only through the workflow's steps."""
 
+import json
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from cases.models import CaseEvent, DisposalCase, EvidenceDocument
 from tests import factories
@@ -322,3 +325,18 @@ def test_a_document_is_withdrawn_with_its_reason_and_stays(client, api):
     assert document.withdrawn_at is not None and document.withdrawal_reason == "扫描件不清晰"
     assert_problem(send(client, "post", api.keys["officer-b"], path, {"reason": "again"}), 422, "reason")
     assert EvidenceDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_a_signed_in_browser_writes_only_with_its_csrf_token(api):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(api.world.officer_a)
+    case = api.world.case_a
+    body = json.dumps({"summary": "会话修改", "version": 1})
+    before = written()
+    refused = browser.patch(case_path(case), body, content_type="application/json")
+    assert_problem(refused, 403)
+    assert written() == before
+    browser.get("/")  # the page hands out the CSRF cookie
+    token = browser.cookies[settings.CSRF_COOKIE_NAME].value
+    response = browser.patch(case_path(case), body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200, response.content
