@@ -192,3 +192,20 @@ def test_nobody_else_may_revoke_a_token(client):
         assert client.post(f"/tokens/{token.pk}/revoke/").status_code == 404
         token.refresh_from_db()
         assert token.revoked_at is None
+
+
+def test_the_admin_shows_tokens_read_only_without_their_hash(client):
+    api = build_api_world()
+    token = ApiToken.objects.get(user=api.world.officer_a)
+    client.force_login(factories.make_user(is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/cases/apitoken/{token.pk}/change/")
+    assert page.status_code == 200
+    assert token.key_hash not in page.text and token.name in page.text
+    assert client.get("/admin/cases/apitoken/add/").status_code == 403
+    # A park administrator sees their parks' people's tokens, not another park's.
+    admin_a = api.world.admin_a
+    admin_a.is_staff = True
+    admin_a.save()
+    client.force_login(admin_a)
+    listed = client.get("/admin/cases/apitoken/").context["cl"].result_list
+    assert token in listed and not any(t.user == api.world.officer_b for t in listed)
