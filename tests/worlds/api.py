@@ -4,6 +4,8 @@ and requests made with a token."""
 import json
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from cases.models import ApiToken, CaseEvent, DisposalCase, EvidenceDocument
 from tests.worlds.staff import World, build_world
 
@@ -17,6 +19,8 @@ class ApiWorld:
 
 
 def build_api_world() -> ApiWorld:
+    # Token ids repeat from test to test (rolled back): each world starts with fresh request budgets.
+    cache.clear()
     world = build_world()
     keys = {}
     for user in (world.viewer_a, world.officer_a, world.supervisor_a, world.admin_a, world.officer_b):
