@@ -451,6 +451,7 @@ def _admin_objects(world) -> dict:
         m.MonthClose: close_month(park=park, year=2022, month=1, by=supervisor, today=date(2022, 2, 5)),
         m.LedgerImport: _ledger_import(park, world["people"][R.PARK_ADMIN]),
         # Every save of its case writes its deadlines anew: the row is looked up when its turn comes.
+        m.ApiToken: m.ApiToken.objects.create_for(world["people"][R.OFFICER], name="一张图", days=30)[0],
         m.CaseDeadline: lambda: m.CaseDeadline.objects.filter(park=park).first(),
     }
 
@@ -486,6 +487,7 @@ ADMIN_RIGHTS = {
         "MonthClose": False,
         "LedgerImport": False,
         "CaseDeadline": False,
+        "ApiToken": False,
     },
 }
 ADMIN_RIGHTS[R.PARK_ADMIN] = ADMIN_RIGHTS[R.OFFICER] | {
