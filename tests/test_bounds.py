@@ -356,3 +356,35 @@ def test_a_workbook_with_no_header_on_any_sheet_is_empty():
 def test_today_moves_with_the_clock():
     assert bounds.today() == timezone.localdate()
     assert bounds.latest_planned_date() - bounds.today() > timedelta(days=365 * 19)
+
+
+def test_the_step_into_disposed_says_the_range_not_the_digit_count():
+    from cases.forms import TransitionForm
+    from cases.models.workflow import TRANSITIONS
+
+    case = factories.make_case(
+        status="implementing",
+        identified_on=date(2022, 3, 1),
+        decision_on=date(2022, 4, 1),
+        disposal_method="negotiated_recovery",
+    )
+    step = next(t for t in TRANSITIONS if t.source == "implementing" and t.target == "disposed")
+    form = TransitionForm(
+        {"to": "disposed", "disposed_on": "2022-06-01", "disposed_area_m2": "9" * 15},
+        targets=[("disposed", "disposed")],
+        transition=step,
+        case=case,
+    )
+    assert not form.is_valid()
+    assert form.errors["disposed_area_m2"][0].startswith(
+        "Disposed area (m²) 999,999,999,999,999 is outside the allowed range (0.01 to 10,000,000 m²)."
+    )
+    assert "digits" not in str(form.errors)
+    # Within the plausible range, the case's own area is still the limit.
+    form = TransitionForm(
+        {"to": "disposed", "disposed_on": "2022-06-01", "disposed_area_m2": str(case.case_area_m2 + 1)},
+        targets=[("disposed", "disposed")],
+        transition=step,
+        case=case,
+    )
+    assert not form.is_valid() and "disposed_area_m2" in form.errors

@@ -18,6 +18,7 @@ from ..models import (
 )
 from ..models.workflow import HAND_EDITED_FIELDS
 from ..templatetags.parkland import person
+from ..validators import use_plausible_bounds
 from .base import Role, StyledForm
 
 
@@ -128,6 +129,9 @@ class TransitionForm(StyledForm, forms.Form):
         self.auto_id = f"step-{transition.target}-%s"
         today = timezone.localdate()
         self.fields["to"].initial = transition.target
+        for name in ("identified_on", "disposed_on", "disposed_area_m2"):
+            # The plausible range in its own words, before this case's own limits are added.
+            use_plausible_bounds(self.fields[name], DisposalCase._meta.get_field(name))
         takes_identification = (
             transition.target == Status.IDENTIFIED and transition.kind == TransitionKind.FORWARD
         )
