@@ -32,8 +32,8 @@ class Column:
     """One column of a list, declared once for its page and its CSV and XLSX exports.
 
     `value` gives the exported value; on the page the cell shows it in its `format` ("text": as
-    written, a dash when empty; "num": 1,234.50; "area": m² with 亩 beside), or renders the
-    template `cell` (with `row`, `column` and `value`) for links and badges.
+    written, a dash when empty; "num": 1,234.50; "area": m² with 亩 beside), or as `cell(row, value)`
+    writes it (cases.cells) for links and badges.
     """
 
     key: str
@@ -42,7 +42,7 @@ class Column:
     sort: str | None = None  # the ordering the list sorts this column by, if it can
     in_table: bool = True  # False: exported, but folded into another column on the page
     format: str = "text"  # text | num | area: how the page shows the value, and its XLSX number format
-    cell: str | None = None  # a template for the page's cell, when a value alone will not do
+    cell: Callable | None = None  # the page's cell as HTML (cases.cells), when a value alone will not do
     css: str = ""  # the page cell's classes beyond its alignment
     align: str = ""  # "num": right-aligned, header and cells; numbers and areas are by default
 

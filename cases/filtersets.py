@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import scoping
+from .markup import escaped
 from .models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -75,6 +76,22 @@ class InlineSelect(forms.Select):
     selects and a hundred options, and a template per option made it most of a list page's time."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        if self.allow_multiple_selected or any(isinstance(label, list | tuple) for _v, label in self.choices):
+            return self.render_groups(name, value, attrs)
+        # A flat list of choices: its options straight from them, the first chosen one selected.
+        chosen, selected_one = self.format_value(value), False
+        html = [format_html('<select name="{}"', name), _attributes(self.build_attrs(self.attrs, attrs)), ">"]
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not selected_one and option_value in chosen
+            selected_one = selected_one or selected
+            html += ['\n  <option value="', escaped(option_value), '" selected>' if selected else '">']
+            html += [escaped(label), "</option>\n"]
+        html.append("\n</select>")
+        return mark_safe("".join(html))  # every part escaped above
+
+    def render_groups(self, name, value, attrs=None):
+        """The options of a select with groups, or of several choices, from Django's context."""
         widget = self.get_context(name, value, attrs)["widget"]
         html = [format_html('<select name="{}"', widget["name"]), _attributes(widget["attrs"]), ">"]
         for group_name, options, _index in widget["optgroups"]:
@@ -98,7 +115,11 @@ class InlineInput:
     """Django's input.html, written here (see InlineSelect), for an input widget class."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        return self.render_context(self.get_context(name, value, attrs)["widget"])
+
+    @staticmethod
+    def render_context(widget: dict):
+        """An input from its template context."""
         shown = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
         return format_html(
             '<input type="{}" name="{}"{}{}>',
@@ -113,8 +134,25 @@ class InlineTextInput(InlineInput, forms.TextInput):
     pass
 
 
+class InlineNumberInput(InlineInput, forms.NumberInput):
+    pass
+
+
+class InlineHiddenInput(InlineInput, forms.HiddenInput):
+    pass
+
+
 class InlineDateInput(InlineInput, forms.DateInput):
     pass
+
+
+class InlineDateRange(filters.widgets.DateRangeWidget):
+    """django-filter's multiwidget.html for a date range: its two inputs with a dash between, as
+    its template writes them (each input's template ends in a line break)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widgets = self.get_context(name, value, attrs)["widget"]["subwidgets"]
+        return mark_safe("\n\n-".join(InlineInput.render_context(widget) for widget in widgets))
 
 
 # The plain widgets a filter form draws, each with its inline twin (same markup, no template).
@@ -122,7 +160,14 @@ INLINE_WIDGETS = {
     forms.Select: InlineSelect,
     forms.TextInput: InlineTextInput,
     forms.DateInput: InlineDateInput,
+    forms.NumberInput: InlineNumberInput,
+    forms.HiddenInput: InlineHiddenInput,
+    filters.widgets.DateRangeWidget: InlineDateRange,
 }
+
+
+# Each filter set's form class (ScopedFilterSet.get_form_class).
+_FORM_CLASSES: dict[type, type] = {}
 
 
 class ScopedFilterSet(filters.FilterSet):
@@ -156,6 +201,15 @@ class ScopedFilterSet(filters.FilterSet):
             field.widget.choices = [("", field.empty_label)] + [
                 (park.pk, field.label_from_instance(park)) for park in self.parks
             ]
+
+    def get_form_class(self):
+        """The filter form's class, made once: django-filter makes it anew for each request, every
+        filter's field built again, although the fields are the same for everyone until a request's
+        form (a copy of them) is given its user's choices, as below."""
+        found = _FORM_CLASSES.get(type(self))
+        if found is None:
+            found = _FORM_CLASSES[type(self)] = super().get_form_class()
+        return found
 
     def choose_from(self, name: str, rows) -> None:
         """A short list's choices read once in a plain query: a model choice field iterates its

@@ -1,10 +1,18 @@
 """A list's cells drawn from its column declarations (cases.exports.Column), so that the page and
 its exports show the same columns from one place."""
 
+from datetime import date
+from html import escape
+
 from django import template
 from django.template.base import render_value_in_context
-from django.utils.html import conditional_escape, format_html
+from django.utils.formats import get_format
+from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from cases.markup import escaped, html
 
 from .parkland import area, num
 
@@ -20,34 +28,80 @@ def choice_label(choices):
 
 @register.simple_tag(takes_context=True)
 def cell(context, column, row):
-    """The content of `column`'s cell for `row`: its template, or its value in its format."""
+    """The content of `column`'s cell for `row`: its HTML (cases.cells), or its value in its format."""
+    return mark_safe(_cell(context, column, row, _iso_dates(get_language())))  # escaped in _cell
+
+
+def _cell(context, column, row, iso_dates: bool) -> str:
+    """A cell's content as escaped HTML."""
     value = column.value(row)
     if column.cell:
-        with context.push(row=row, column=column, value=value):
-            return _cell_template(context, column.cell).render(context)
+        return escaped(column.cell(row, value))
     if column.format == "area":
         return area(value, block=True)
     if column.format == "num":
         return num(value)
-    return render_value_in_context("—" if value is None or value == "" else value, context)
+    if value is None:
+        return "—"
+    if isinstance(value, Promise):  # a translated label
+        value = str(value)
+    kind = type(value)
+    if kind is str:
+        return escape(value) if value else "—"
+    if kind is date and iso_dates:
+        return value.isoformat()
+    if value == "":
+        return "—"
+    return escaped(render_value_in_context(value, context))
+
+
+_ISO_DATES: dict[str, bool] = {}
+
+
+def _iso_dates(language) -> bool:
+    """Whether `language` writes a date as 2023-04-12 (parkland/formats), asked once."""
+    if language not in _ISO_DATES:
+        _ISO_DATES[language] = get_format("DATE_FORMAT", language) == "Y-m-d"
+    return _ISO_DATES[language]
 
 
 @register.simple_tag(takes_context=True)
 def row_cells(context, columns, row):
     """A row's cells, one `<td>` per column with its classes: what a template loop of `cell` writes,
     in one tag (a list page draws hundreds of cells)."""
-    html = []
-    for column in columns:
-        classes = column.td_class
-        html.append(format_html('<td class="{}">', classes) if classes else "<td>")
-        html.append(conditional_escape(cell(context, column, row)))
-        html.append("</td>")
-    return mark_safe("".join(html))  # every cell escaped above
+    key = ("parkland-row-cells", id(columns))
+    found = context.render_context.get(key)
+    if found is None:  # once a page: each column's opening tag, and the language's date format
+        opening = [html('<td class="{}">', c.td_class) if c.td_class else "<td>" for c in columns]
+        found = context.render_context[key] = (
+            list(zip(columns, opening, strict=True)),
+            _iso_dates(get_language()),
+        )
+    cells, iso_dates = found
+    parts = []
+    for column, opening in cells:
+        parts += (opening, _cell(context, column, row, iso_dates), "</td>")
+    return mark_safe("".join(parts))  # every cell escaped in _cell
 
 
-def _cell_template(context, name: str):
-    """A cell's template, looked up once per page rather than once per row."""
-    found = context.render_context.get(("parkland-cell", name))
-    if found is None:
-        found = context.render_context[("parkland-cell", name)] = context.template.engine.get_template(name)
-    return found
+@register.simple_tag
+def filter_field(field):
+    """A filter's label and widget in their column, as a template per field used to write them."""
+    is_range = field.widget_type.endswith("range")
+    if field.name == "q":
+        width = "col-12 col-lg-3"
+    elif is_range:
+        width = "col-12 col-md-6 col-lg-3"
+    else:
+        width = "col-6 col-md-4 col-lg-2"
+    widget = str(field)
+    if is_range:
+        widget = format_html('<div class="input-group input-group-sm">{}</div>', mark_safe(widget))
+    return format_html(
+        '<div class="{}">\n  <label class="form-label" for="{}{}">{}</label>\n  {}\n</div>\n',
+        width,
+        field.auto_id,
+        "_0" if is_range else "",
+        field.label,
+        mark_safe(widget),  # a bound field's widget, escaped as it was drawn
+    )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .. import scoping
+from .. import cells, scoping
 from ..deadlines import case_deadlines
 from ..exceptions import StaleVersion, TransitionError
 from ..exports import Column
@@ -47,7 +47,6 @@ from .common import (
 Role = Membership.Role
 
 
-C = "includes/cells/"  # the templates of cells that link or badge
 CATEGORY_LABEL = choice_label(DisposalCase._meta.get_field("category").choices)
 STATUS_LABEL = choice_label(DisposalCase._meta.get_field("status").choices)
 METHOD_LABEL = choice_label(DisposalCase._meta.get_field("disposal_method").choices)
@@ -58,7 +57,7 @@ CASE_COLUMNS = [
         field_label(DisposalCase, "number"),
         lambda c: c.number,
         "number",
-        cell=C + "own_link.html",
+        cell=cells.own_link,
         css="text-nowrap",
     ),
     Column("park", _("park"), lambda c: c.parcel.park.code, "parcel__park__code"),
@@ -67,7 +66,7 @@ CASE_COLUMNS = [
         _("parcel number"),
         lambda c: c.parcel.code,
         "parcel__code",
-        cell=C + "case_parcel.html",
+        cell=cells.case_parcel,
         css="text-nowrap",
     ),
     Column("location", _("location"), lambda c: c.parcel.location, "parcel__location", in_table=False),
@@ -76,7 +75,7 @@ CASE_COLUMNS = [
         _("land user"),
         lambda c: c.parcel.enterprise.name if c.parcel.enterprise else "",
         "parcel__enterprise__name",
-        cell=C + "case_enterprise.html",
+        cell=cells.case_enterprise,
         css="text-truncate cell-name",
     ),
     Column(
@@ -91,7 +90,7 @@ CASE_COLUMNS = [
         field_label(DisposalCase, "status"),
         lambda c: STATUS_LABEL(c.status),
         "status",
-        cell=C + "status_badge.html",
+        cell=cells.status_badge,
     ),
     Column(
         "case_area_m2",
@@ -133,7 +132,7 @@ CASE_COLUMNS = [
         field_label(DisposalCase, "disposed_area_m2"),
         lambda c: c.disposed_area_m2,
         "disposed_area_m2",
-        cell=C + "area_or_dash.html",
+        cell=cells.area_or_dash,
         align="num",
     ),
     Column(

@@ -4,7 +4,7 @@ from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from .. import scoping
+from .. import cells, scoping
 from ..exports import Column
 from ..filtersets import EnterpriseFilterSet, ParcelFilterSet
 from ..forms import (
@@ -24,11 +24,10 @@ from .common import ScopedListView, record_pages
 Role = Membership.Role
 
 
-C = "includes/cells/"  # the templates of cells that link or badge
 LAND_USE_LABEL = choice_label(LandParcel.LandUse.choices)
 
 PARCEL_COLUMNS = [
-    Column("code", _("parcel number"), lambda p: p.code, "code", cell=C + "parcel_code.html"),
+    Column("code", _("parcel number"), lambda p: p.code, "code", cell=cells.parcel_code),
     Column("park", _("park"), lambda p: p.park.code, "park__code"),
     Column("location", _("location"), lambda p: p.location, "location", in_table=False),
     Column("area_m2", _("area (m²)"), lambda p: p.area_m2, "area_m2", format="area"),
@@ -44,7 +43,7 @@ PARCEL_COLUMNS = [
         _("land user"),
         lambda p: p.enterprise.name if p.enterprise else "",
         "enterprise__name",
-        cell=C + "parcel_enterprise.html",
+        cell=cells.parcel_enterprise,
     ),
     Column(
         "cadastral_code",
@@ -60,7 +59,7 @@ PARCEL_COLUMNS = [
         _("open cases"),
         lambda p: p.open_cases,
         "open_cases",
-        cell=C + "parcel_open_cases.html",
+        cell=cells.parcel_open_cases,
         align="num",
     ),
 ]
@@ -87,7 +86,7 @@ class ParcelListView(ScopedListView):
 
 
 ENTERPRISE_COLUMNS = [
-    Column("name", _("name"), lambda e: e.name, "name", cell=C + "own_link.html"),
+    Column("name", _("name"), lambda e: e.name, "name", cell=cells.own_link),
     Column("park", _("park"), lambda e: e.park.code, "park__code"),
     Column(
         "credit_code",
@@ -103,7 +102,7 @@ ENTERPRISE_COLUMNS = [
         _("parcels"),
         lambda e: e.parcel_count,
         "parcel_count",
-        cell=C + "enterprise_parcels.html",
+        cell=cells.enterprise_parcels,
         align="num",
     ),
     Column("parcel_area", _("land held (m²)"), lambda e: e.parcel_area, "parcel_area", format="area"),

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .. import scoping
+from .. import cells, scoping
 from ..exports import Column
 from ..filtersets import LeadFilterSet, MeasureFilterSet, PartnerFilterSet
 from ..forms import LeadForm, MeasureStepForm, PartnerForm
@@ -33,25 +33,23 @@ MeasureStatus = RevitalisationMeasure.MeasureStatus
 # Measures -------------------------------------------------------------------------------------
 
 
-C = "includes/cells/"  # the templates of cells that link or badge
-
 MEASURE_COLUMNS = [
     Column(
         "case",
         _("case number"),
         lambda m: m.case.number,
         "case__number",
-        cell=C + "measure_case.html",
+        cell=cells.measure_case,
         css="text-nowrap",
     ),
     Column("park", _("park"), lambda m: m.case.parcel.park.code, "case__parcel__park__code"),
-    Column("method", _("method"), lambda m: m.get_method_display(), "method", cell=C + "measure_method.html"),
+    Column("method", _("method"), lambda m: m.get_method_display(), "method", cell=cells.measure_method),
     Column(
         "partner",
         _("partner"),
         lambda m: m.partner.name if m.partner else "",
         "partner__name",
-        cell=C + "measure_partner.html",
+        cell=cells.measure_partner,
     ),
     Column(
         "partner_kind", _("partner kind"), lambda m: m.partner.get_kind_display() if m.partner else "", None
@@ -129,7 +127,7 @@ def _record_step(request, case, measure):
 
 
 PARTNER_COLUMNS = [
-    Column("name", _("name"), lambda p: p.name, "name", cell=C + "own_link.html"),
+    Column("name", _("name"), lambda p: p.name, "name", cell=cells.own_link),
     Column("park", _("park"), lambda p: p.park.code, "park__code"),
     Column("kind", _("kind"), lambda p: p.get_kind_display(), "kind"),
     Column("contact_person", _("contact person"), lambda p: p.contact_person, None),
@@ -139,7 +137,7 @@ PARTNER_COLUMNS = [
         _("measures"),
         lambda p: p.measure_count,
         "measure_count",
-        cell=C + "partner_measures.html",
+        cell=cells.partner_measures,
         align="num",
     ),
     Column("agreed_wan", _("agreed (10k yuan)"), lambda p: p.agreed_wan, "agreed_wan", format="num"),
@@ -188,7 +186,7 @@ partner_create, partner_edit = record_pages(
 
 
 LEAD_COLUMNS = [
-    Column("name", _("project"), lambda lead: lead.name, "name", cell=C + "own_link.html"),
+    Column("name", _("project"), lambda lead: lead.name, "name", cell=cells.own_link),
     Column("investor", _("investor"), lambda lead: lead.investor, "investor"),
     Column("park", _("park"), lambda lead: lead.park.code, "park__code"),
     Column("industry", _("industry"), lambda lead: lead.industry, "industry"),
@@ -213,7 +211,7 @@ LEAD_COLUMNS = [
         _("linked case"),
         lambda lead: lead.case.number if lead.case else "",
         "case__number",
-        cell=C + "lead_case.html",
+        cell=cells.lead_case,
     ),
 ]
 
