@@ -129,9 +129,11 @@ class TransitionForm(StyledForm, forms.Form):
         self.auto_id = f"step-{transition.target}-%s"
         today = timezone.localdate()
         self.fields["to"].initial = transition.target
-        for name in ("identified_on", "disposed_on", "disposed_area_m2"):
-            # The plausible range in its own words, before this case's own limits are added.
-            use_plausible_bounds(self.fields[name], DisposalCase._meta.get_field(name))
+        # The area's plausible range in its own words, before this case's own limit is added (the
+        # dates' limits, today and the case's earlier dates, are the step's own and say so).
+        use_plausible_bounds(
+            self.fields["disposed_area_m2"], DisposalCase._meta.get_field("disposed_area_m2")
+        )
         takes_identification = (
             transition.target == Status.IDENTIFIED and transition.kind == TransitionKind.FORWARD
         )
