@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import signal
 import socket
@@ -81,6 +80,19 @@ def rss_mib() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def reset_peak_rss() -> None:
+    """Start the peak (VmHWM) afresh: a process started by another keeps that one's peak in
+    `ru_maxrss`, so the parent's size would be counted as the export's."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+
+
+def peak_rss_mib() -> float:
+    with open("/proc/self/status") as handle:
+        line = next(line for line in handle if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
 # The child: one export request, timed, with its memory -------------------------------------------
 
 
@@ -98,18 +110,20 @@ def child_export(path: str, username: str) -> None:
     # The same export of no rows first: the code it needs is loaded before memory is measured.
     client.get(f"{path}&opened_before=1900-01-01" if "?" in path else f"{path}?opened_before=1900-01-01")
     before = rss_mib()
+    reset_peak_rss()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         response = client.get(path)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        # A streamed body is counted as it comes, not gathered: the export's memory, not the reader's.
+        size = sum(map(len, response.streaming_content)) if response.streaming else len(response.content)
         seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mib()
     print(
         json.dumps(
             {
                 "status": response.status_code,
                 "seconds": seconds,
-                "bytes": len(body),
+                "bytes": size,
                 "queries": len(queries),
                 "peak_rss_growth_mib": round(max(0.0, peak - before), 1),
             }
