@@ -1,7 +1,8 @@
 """Request hygiene and response headers that every page shares.
 
 - HostileInputMiddleware: NUL and other control characters in the path, the query string or a form
-  answer 400 with the site's page, before any view (or the database) sees them.
+  answer 400 with the site's page (under /api/, a problem-details 400), before any view (or the
+  database) sees them.
 - MethodNotAllowedPageMiddleware: the empty 405 of ``require_POST`` becomes a page with a way back.
 - PermissionsPolicyMiddleware: the Permissions-Policy header (Django has no setting for it).
 - IdleSessionMiddleware: a session's idle time renewed as it is used, written at most once a minute.
@@ -13,8 +14,10 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import HttpResponseNotAllowed, UnreadablePostError
+from django.http import HttpResponseNotAllowed, JsonResponse, UnreadablePostError
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 # Unicode's control characters (C0, DEL, C1). A typed value may hold tab, line feed and carriage
@@ -22,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_IN_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+# Where another system reads: a refusal there is a problem-details answer, not a page.
+API_PREFIX = "/api/"
 
 logger = logging.getLogger("django.security.HostileInput")
 
@@ -80,6 +85,8 @@ class HostileInputMiddleware:
         from .views import bad_request
 
         logger.warning("Control characters refused: %s %s", request.method, ascii(request.path))
+        if request.path.startswith(API_PREFIX):
+            return api_problem(request, HostileInput())
         return bad_request(request, HostileInput())
 
     @staticmethod
@@ -96,6 +103,27 @@ class HostileInputMiddleware:
             return post, files
 
         request.parse_file_upload = parse_and_check
+
+
+def api_problem(request, error: HostileInput) -> JsonResponse:
+    """The refusal as the API answers every refusal: an RFC 9457 problem in the caller's language
+    (Accept-Language, as the API's own views choose it; docs/api.md#errors)."""
+    from cases.api.errors import PROBLEM_TYPE, PROBLEMS
+
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        body = {
+            "type": "urn:parkland:problem:bad-request",
+            "title": str(PROBLEMS["bad-request"]),
+            "status": 400,
+            "detail": str(error.args[0]),
+        }
+        response = JsonResponse(
+            body, status=400, content_type=PROBLEM_TYPE, json_dumps_params={"ensure_ascii": False}
+        )
+        response.headers["Content-Language"] = translation.get_language()
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
 
 
 class MethodNotAllowedPageMiddleware:
