@@ -32,7 +32,10 @@ READ_PROBLEMS = {
 WRITE_PROBLEMS = {
     **READ_PROBLEMS,
     "400": "A body that cannot be read.",
-    "409": "A stale version, a closed case, or a case file changed meanwhile.",
+    "409": (
+        "A stale version, or the record's state refuses it: a closed case, a month already closed or "
+        "reopened, a deadline already met, a case file changed meanwhile."
+    ),
     "422": "Invalid values, by field; nothing was changed.",
 }
 

@@ -5,7 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import case_views, docs, record_views, reports, views
+from . import case_views, docs, record_views, report_views, reports, views
 
 router = SimpleRouter()
 router.register("parks", views.ParkViewSet, basename="api-park")
@@ -18,8 +18,8 @@ router.register("measures", views.MeasureViewSet, basename="api-measure")
 router.register("partners", record_views.PartnerViewSet, basename="api-partner")
 router.register("leads", record_views.LeadViewSet, basename="api-lead")
 router.register("deadlines", views.DeadlineViewSet, basename="api-deadline")
-router.register("targets", views.TargetViewSet, basename="api-target")
-router.register("month-closes", views.MonthCloseViewSet, basename="api-month-close")
+router.register("targets", report_views.TargetViewSet, basename="api-target")
+router.register("month-closes", report_views.MonthCloseViewSet, basename="api-month-close")
 
 
 # Another system signs in with its token, not through the sign-in page: the API answers 401 itself.

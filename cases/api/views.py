@@ -3,6 +3,7 @@ filtered by the staff page's own FilterSet, in a stable order, a page at a time.
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -129,6 +130,27 @@ class EventViewSet(ByCaseMixin, ScopedViewSet):
     serializer_class = serializers.EventSerializer
     related = ("case",)
     ordering = ("-occurred_on", "-created_at", "-pk")
+
+    @extend_schema(request=None, responses={200: serializers.EventSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def met(self, request, pk=None):
+        """Mark the deadline this event recorded as met today, as the case page does (an officer)."""
+        event = get_object_or_404(self.get_queryset().select_related("case__parcel__park"), pk=pk)
+        case = event.case
+        require_role(request.user, case.parcel.park, Role.OFFICER)
+        if not case.is_open:
+            raise Problem(
+                "conflict",
+                409,
+                gettext("Case %(number)s is closed and cannot be edited; a park administrator can reopen it.")
+                % {"number": case.number},
+            )
+        if event.due_on is None:
+            raise invalid({"due_met_on": [gettext("Only an event with a deadline can have it met.")]})
+        if event.due_met_on is not None:
+            raise Problem("conflict", 409, gettext("This deadline was already marked as met."))
+        event.mark_deadline_met(request.user, timezone.localdate())
+        return Response(serializers.EventSerializer(event).data)
 
 
 class TargetViewSet(ScopedViewSet):

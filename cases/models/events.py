@@ -169,3 +169,9 @@ class CaseEvent(models.Model):
             errors["due_met_on"] = _("A deadline can only be met on or after the event that opened it.")
         if errors:
             raise ValidationError(errors)
+
+    def mark_deadline_met(self, by, today: date) -> None:
+        """The deadline this event opened, met today (not before the event): as the case page marks it."""
+        self.due_met_on = max(today, self.occurred_on)
+        self._history_user = by
+        self.save(update_fields=["due_met_on"])

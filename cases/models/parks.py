@@ -184,6 +184,14 @@ class DisposalTargetQuerySet(models.QuerySet):
             return candidates[None]
         return settings.PARKLAND_DEFAULT_BENCHMARK_PCT
 
+    def set_for(self, *, park: Park, year: int, rate_pct, by) -> "DisposalTarget":
+        """The park's target for the year set to `rate_pct` (made if it has none), recorded as `by`'s."""
+        target = self.filter(park=park, year=year).first() or self.model(park=park, year=year)
+        target.rate_pct = rate_pct
+        target._history_user = by
+        target.save()
+        return target
+
 
 class DisposalTarget(models.Model):
     park = models.ForeignKey(

@@ -187,12 +187,7 @@ def report_set_target(request):
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
-    target = DisposalTarget.objects.filter(
-        park=park, year=form.cleaned_data["year"]
-    ).first() or DisposalTarget(park=park, year=form.cleaned_data["year"])
-    target.rate_pct = form.cleaned_data["rate_pct"]
-    target._history_user = request.user
-    target.save()
+    target = DisposalTarget.objects.set_for(park=park, by=request.user, **form.cleaned_data)
     messages.success(
         request,
         _("The %(year)s benchmark of %(park)s is now %(rate)s%%.")

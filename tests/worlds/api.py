@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from cases.models import ApiToken, CaseEvent, DisposalCase, EvidenceDocument
+from cases.models import ApiToken, CaseEvent, DisposalCase, DisposalTarget, EvidenceDocument, MonthClose
 from tests.worlds.staff import World, build_world
 
 PROBLEM = "application/problem+json"
@@ -59,4 +59,12 @@ def written() -> dict:
         "cases": list(DisposalCase.objects.order_by("pk").values()),
         "events": list(CaseEvent.objects.order_by("pk").values()),
         "documents": list(EvidenceDocument.objects.order_by("pk").values()),
+    }
+
+
+def reported() -> dict:
+    """Every target and month-end close as stored: what a refused report write must leave as it was."""
+    return {
+        "targets": list(DisposalTarget.objects.order_by("pk").values()),
+        "closes": list(MonthClose.objects.order_by("pk").values()),
     }
