@@ -14,7 +14,7 @@ DASH = "—"
 # A record's page, as reverse() writes it for the record's key: the path around the key is
 # reversed once (for a key of digits, which every pattern here takes), the key quoted as Django does.
 _MARKER = "8675309"
-_PATHS: dict[tuple, list[str]] = {}
+_PATHS: dict[tuple, tuple[str, str]] = {}
 _SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
@@ -25,8 +25,9 @@ def page_of(name: str, key) -> str:
         return reverse(name, args=[key])
     found = _PATHS.get(where := (name, get_script_prefix(), get_urlconf()))
     if found is None:
-        found = _PATHS[where] = reverse(name, args=[_MARKER]).split(_MARKER)
-    return quote(key, safe=_SAFE).join(found)
+        before, _marker, after = reverse(name, args=[_MARKER]).rpartition(_MARKER)
+        found = _PATHS[where] = (before, after)
+    return found[0] + quote(key, safe=_SAFE) + found[1]
 
 
 # The URL name and key of each model's page, as its get_absolute_url() reverses them.
