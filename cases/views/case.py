@@ -388,8 +388,6 @@ def event_deadline_met(request, number: str, pk: int):
     if refused := refuse_if_closed(request, case):
         return refused
     event = get_object_or_404(case.events.filter(due_on__isnull=False, due_met_on__isnull=True), pk=pk)
-    event.due_met_on = max(timezone.localdate(), event.occurred_on)
-    event._history_user = request.user
-    event.save(update_fields=["due_met_on"])
+    event.mark_deadline_met(request.user, timezone.localdate())
     messages.success(request, _("Deadline marked as met: %(title)s.") % {"title": event.title})
     return redirect(case.get_absolute_url())
