@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from . import views
@@ -11,7 +9,7 @@ urlpatterns = [
     # For the load balancer: no sign-in, no session, no data.
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on their own: send them to the icon, without rendering a page.
-    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("parkland/favicon.svg"), permanent=True))),
+    path("favicon.ico", views.favicon),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language can be chosen on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

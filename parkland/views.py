@@ -10,9 +10,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.files.storage import storages
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -51,6 +52,20 @@ def server_error(request, template_name="500.html"):
             '<p><a href="/">返回工作台 · Back to the dashboard</a></p></html>'
         )
     return HttpResponseServerError(html)
+
+
+# The browser's icon ----------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own: a redirect to the icon, no page and no cookie.
+
+    The icon's address is looked up when asked for, since the static files' manifest may not
+    exist yet when the URLs are loaded (migrations, checks).
+    """
+    return HttpResponsePermanentRedirect(static("parkland/favicon.svg"))
 
 
 # Health check ---------------------------------------------------------------------------------------

@@ -60,7 +60,12 @@ def _park_with_a_row_of_everything(index: int) -> Park:
     DisposalTarget.objects.create(park=park, year=2022, rate_pct=Decimal("60.0"))
     MonthClose.objects.create(park=park, year=2022, month=1, figures={}, cases=[], closed_by=officer)
     ledger_import = LedgerImport.objects.create(
-        file_name=f"台账{index}.xlsx", sha256=f"{index:064x}", size=100, rows=1, created=1, imported_by=officer
+        file_name=f"台账{index}.xlsx",
+        sha256=f"{index:064x}",
+        size=100,
+        rows=1,
+        created=1,
+        imported_by=officer,
     )
     ledger_import.parks.add(park)
     ApiToken.objects.create_for(officer, name=f"接口{index}", days=30)
