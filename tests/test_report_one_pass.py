@@ -286,15 +286,15 @@ def queries_of(client, url: str) -> int:
     return len(queries)
 
 
-# Every request: the session, the user, the user's parks, the benchmark, the one pass over the cases,
-# the closes of the park, and the session saved (a savepoint, the update, its release). The page adds
-# the park choices, the breakdowns (one query), the first disposed cases and the roles that offer
-# close, reopen and the benchmark form (four). Counted with one closed month and with five.
+# Every request: the session, the user, the benchmark and the one pass over the cases (a session
+# renewed within the minute is not written again). One park adds the user's parks and that park's
+# closes; the page adds the user's parks and roles (read once), the breakdowns (one query) and the
+# first disposed cases. Counted with one closed month and with five.
 PAGE_QUERIES = {
-    "/reports/monthly/?year=2022&park=XQ": 16,
-    "/reports/monthly/?year=2022": 11,
-    "/reports/monthly.json?year=2022&park=XQ": 9,
-    "/reports/monthly.json?year=2022": 7,
+    "/reports/monthly/?year=2022&park=XQ": 9,
+    "/reports/monthly/?year=2022": 7,
+    "/reports/monthly.json?year=2022&park=XQ": 6,
+    "/reports/monthly.json?year=2022": 4,
 }
 
 
