@@ -64,8 +64,8 @@ LOAD_USERS ?= 16
 LOAD_TIME ?= 5m
 load: $(VENV)/.installed-bench
 	@test -s var/bench/password || { echo "Run make bench first: it creates the bench database."; exit 1; }
-	PYTHONPATH=scripts:. DJANGO_SETTINGS_MODULE=bench_settings $(BIN)/gunicorn parkland.wsgi \
-		--bind 127.0.0.1:$(LOAD_PORT) --workers 4 --daemon --pid var/bench/gunicorn-load.pid
+	PYTHONPATH=scripts:. DJANGO_SETTINGS_MODULE=bench_settings $(BIN)/gunicorn -c gunicorn.conf.py \
+		--bind 127.0.0.1:$(LOAD_PORT) --daemon --pid var/bench/gunicorn-load.pid
 	sleep 5; status=0; \
 	$(BIN)/locust -f scripts/locustfile.py --host http://127.0.0.1:$(LOAD_PORT) --headless \
 		-u $(LOAD_USERS) -r 4 -t $(LOAD_TIME) --only-summary || status=$$?; \
