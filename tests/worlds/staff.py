@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
+from cases.forms import EnterpriseForm, ParcelForm
 from cases.models import (
     CaseEvent,
     DisposalCase,
@@ -166,32 +167,11 @@ CASE_FORM_FIELDS = [
 ]
 
 
-PARCEL_FORM_FIELDS = [
-    "park",
-    "code",
-    "location",
-    "area_m2",
-    "land_use",
-    "cadastral_code",
-    "unit_number",
-    "enterprise",
-    "supply_method",
-    "contract_number",
-    "contract_signed_on",
-    "land_price_wan",
-    "agreed_start_on",
-    "agreed_completion_on",
-    "actual_start_on",
-    "required_plot_ratio",
-    "actual_plot_ratio",
-    "building_area_m2",
-    "invested_wan",
-    "annual_output_wan",
-    "annual_tax_wan",
-]
+# What the parcel and enterprise pages' forms post: the forms' own field lists.
+PARCEL_FORM_FIELDS = list(ParcelForm.Meta.fields)
 
 
-ENTERPRISE_FORM_FIELDS = ["park", "name", "credit_code", "contact_person", "contact_phone", "address"]
+ENTERPRISE_FORM_FIELDS = list(EnterpriseForm.Meta.fields)
 
 
 def form_data(instance, fields: list[str], **changes) -> dict:
