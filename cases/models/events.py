@@ -95,6 +95,23 @@ class CaseEvent(models.Model):
         blank=True,
         help_text=_("Why a supervisor let the case move on with evidence missing."),
     )
+    people_present = models.CharField(
+        _("people present"),
+        max_length=500,
+        blank=True,
+        help_text=_("Who took part in the site inspection: names and units."),
+    )
+    # The key of the form that recorded a site inspection: a resent upload finds the inspection
+    # it already made instead of making a second one.
+    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True, editable=False)
+    measure = models.ForeignKey(
+        "cases.RevitalisationMeasure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("revitalisation measure"),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = CaseEventQuerySet.as_manager()
@@ -131,6 +148,16 @@ class CaseEvent(models.Model):
                 condition=~Q(title=""),
                 name="%(app_label)s_%(class)s_title_given",
                 violation_error_message=_("An event needs a title."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="site_inspection") | Q(people_present="", submission_key__isnull=True),
+                name="%(app_label)s_%(class)s_inspection_fields_only_on_inspections",
+                violation_error_message=_("Only a site inspection records the people present."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="measure") | Q(measure__isnull=True),
+                name="%(app_label)s_%(class)s_measure_only_on_measure_events",
+                violation_error_message=_("Only a revitalisation measure's event points at a measure."),
             ),
             choice_constraint("kind", EventKind),
             choice_constraint("from_status", Status, blank=True),

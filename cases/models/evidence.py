@@ -1,7 +1,7 @@
 """The case file: evidence documents and which of them each step of the workflow needs."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -74,6 +74,8 @@ class CheckedUpload:
     content_type: str
     size: int
     sha256: str
+    # Per-file fields of the document, such as a photo's EXIF time and position.
+    extra: dict = field(default_factory=dict)
 
 
 class EvidenceDocumentQuerySet(models.QuerySet):
@@ -113,6 +115,7 @@ class EvidenceDocumentQuerySet(models.QuerySet):
                         uploaded_by=by,
                         supersedes=supersedes,
                         **metadata,
+                        **upload.extra,
                     )
                     document.file.save(upload.name, upload.file, save=False)
                     written.append(document.file.name)
@@ -180,6 +183,24 @@ class EvidenceDocument(models.Model):
         verbose_name=_("withdrawn by"),
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # A photo's own account of when and where it was taken (EXIF), read by the server on upload. The
+    # camera's clock and position are the photographer's device's word: `uploaded_at` stays the record.
+    taken_at = models.DateTimeField(_("taken at (camera clock)"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude (from the photo)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude (from the photo)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    inspection = models.ForeignKey(
+        "cases.CaseEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("site inspection"),
+        help_text=_("The site inspection on the timeline this photo was taken at."),
+    )
 
     objects = EvidenceDocumentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -220,6 +241,19 @@ class EvidenceDocument(models.Model):
                 condition=Q(withdrawn_at__isnull=True),
                 name="%(app_label)s_%(class)s_one_copy_per_case",
                 violation_error_message=_("This file is already in the case file."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="%(app_label)s_%(class)s_position_valid",
+                violation_error_message=_(
+                    "A photo's position has both a latitude (−90 to 90) and a longitude (−180 to 180)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(inspection__isnull=True) | Q(doc_type="site_inspection"),
+                name="%(app_label)s_%(class)s_inspection_photo_type",
+                violation_error_message=_("Only site inspection photos belong to a site inspection."),
             ),
             choice_constraint("doc_type", DocType),
         ]

@@ -20,6 +20,14 @@ class Park(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     district = models.CharField(_("district"), max_length=100, blank=True)
+    strip_photo_location = models.BooleanField(
+        _("strip photo location from copies that leave the system"),
+        default=False,
+        help_text=_(
+            "Downloads, case-file zips and the API send photos without their GPS position; "
+            "the stored original and its checksum stay as uploaded."
+        ),
+    )
 
     history = HistoricalRecords()
 
