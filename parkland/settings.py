@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "cases",
+    "evaluation",
+    "jobs",
     # Only for parkland/admin.py: the sign-in records in the admin, for superusers.
     "parkland",
 ]
@@ -155,8 +158,8 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_TEMP_DIR = env("DJANGO_FILE_UPLOAD_TEMP_DIR") or None
 
-# Ledger (台账) imports: the largest file accepted, and the private folder where an uploaded file
-# waits between its dry run and the confirmed import (a day at most; no URL serves it).
+# Ledger (台账) imports: the largest file accepted. Between its dry run and the confirmed import an
+# uploaded file waits in the private storage below (a day at most; no URL serves it).
 PARKLAND_LEDGER_MAX_BYTES = int(env("PARKLAND_LEDGER_MAX_MB", "20")) * 1024 * 1024
 
 # The map (docs/map.md): how far an imported boundary's computed area may be from the parcel's
@@ -165,17 +168,56 @@ PARKLAND_LEDGER_MAX_BYTES = int(env("PARKLAND_LEDGER_MAX_MB", "20")) * 1024 * 10
 # None by default, so the map loads nothing from another host.
 PARKLAND_BOUNDARY_AREA_TOLERANCE_PCT = Decimal(env("PARKLAND_BOUNDARY_AREA_TOLERANCE_PCT", "1"))
 PARKLAND_MAP_WMS_URL = env("PARKLAND_MAP_WMS_URL")
-PARKLAND_LEDGER_UPLOAD_DIR = Path(env("PARKLAND_LEDGER_UPLOAD_DIR", str(BASE_DIR / "var" / "ledger-uploads")))
+
+# Files every app server must see (docs/deploy.md): "evidence" (the case files) and "private" (a
+# ledger waiting for its confirmation, job results). PARKLAND_STORAGE chooses where they live:
+# "filesystem" (default: PARKLAND_EVIDENCE_ROOT and PARKLAND_PRIVATE_ROOT, on a volume all servers
+# mount) or "s3" (an S3-compatible bucket through django-storages, under the prefixes evidence/ and
+# private/). No URL serves either: downloads go through permission-checked views.
+PARKLAND_STORAGE = env("PARKLAND_STORAGE", "filesystem")
+PRIVATE_ROOT = Path(env("PARKLAND_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
+# How a permitted download leaves the server (cases/downloads.py): "app" (the worker sends the file),
+# "x-accel" (nginx sends it from its internal location PARKLAND_X_ACCEL_PREFIX/<storage>/<name>), or
+# "presigned" (a redirect to a presigned URL of the bucket, valid PARKLAND_S3_URL_SECONDS).
+PARKLAND_DOWNLOADS = env("PARKLAND_DOWNLOADS", "presigned" if PARKLAND_STORAGE == "s3" else "app")
+PARKLAND_X_ACCEL_PREFIX = "/" + env("PARKLAND_X_ACCEL_PREFIX", "/_protected/").strip("/") + "/"
+
+
+def _file_storage(location: Path, prefix: str) -> dict:
+    if PARKLAND_STORAGE == "s3":
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env("PARKLAND_S3_BUCKET"),
+                "endpoint_url": env("PARKLAND_S3_ENDPOINT_URL") or None,
+                "region_name": env("PARKLAND_S3_REGION") or None,
+                # Empty: boto3 finds credentials itself (AWS_* variables, instance role).
+                "access_key": env("PARKLAND_S3_ACCESS_KEY") or None,
+                "secret_key": env("PARKLAND_S3_SECRET_KEY") or None,
+                "location": prefix,
+                "default_acl": None,
+                "file_overwrite": False,
+                "querystring_auth": True,
+                "querystring_expire": int(env("PARKLAND_S3_URL_SECONDS", "300")),
+                "addressing_style": env("PARKLAND_S3_ADDRESSING_STYLE") or None,
+                "signature_version": "s3v4",
+            },
+        }
+    if PARKLAND_STORAGE != "filesystem":
+        raise ValueError(f"PARKLAND_STORAGE must be filesystem or s3, not {PARKLAND_STORAGE!r}")
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(location), "base_url": None},
+    }
+
 
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(BASE_DIR / "var" / "media")},
     },
-    "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(EVIDENCE_ROOT), "base_url": None},
-    },
+    "evidence": _file_storage(EVIDENCE_ROOT, "evidence"),
+    "private": _file_storage(PRIVATE_ROOT, "private"),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -221,6 +263,21 @@ PARKLAND_SESSION_IDLE_MINUTES = int(env("PARKLAND_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = PARKLAND_SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sessions and the cache (the API's throttling counts) must be shared by every app server: sessions
+# are in the database unless DJANGO_SESSION_ENGINE says "cache" or "cached_db"; DJANGO_CACHE_URL
+# "redis://HOST:6379/1" keeps the cache in Redis, "db" in the table of `createcachetable`; empty, each
+# process keeps its own (one server only).
+SESSION_ENGINE = "django.contrib.sessions.backends." + env("DJANGO_SESSION_ENGINE", "db")
+_CACHE_URL = env("DJANGO_CACHE_URL")
+if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+elif _CACHE_URL == "db":
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "parkland_cache"}
+    }
+elif _CACHE_URL:
+    raise ValueError("DJANGO_CACHE_URL must be redis://HOST:PORT/DB, db, or empty")
 
 CSRF_FAILURE_VIEW = "parkland.views.csrf_failure"
 
@@ -321,6 +378,40 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "cases.models.events.EventKind",
         "PartnerKindEnum": "cases.models.measures.PartnerKind",
     },
+}
+
+# Background jobs (docs/jobs.md): Celery with Redis as broker and result store when CELERY_BROKER_URL
+# (or PARKLAND_REDIS_URL, e.g. redis://127.0.0.1:6379/0) names one; without a broker every job runs in
+# the process that starts it (`make run`, the tests), so nothing else is needed.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or env("PARKLAND_REDIS_URL")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or env("PARKLAND_REDIS_URL") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# A job's message is acknowledged when it ends, and given back if its worker dies, one at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
+# Job results are kept this many days, then removed with their row (jobs.tasks.sweep_jobs).
+PARKLAND_JOB_KEEP_DAYS = int(env("PARKLAND_JOB_KEEP_DAYS", "7"))
+# A running job's worker writes a heartbeat; a job silent for this long is marked failed.
+PARKLAND_JOB_LEASE_SECONDS = int(env("PARKLAND_JOB_LEASE_SECONDS", "300"))
+# Once a cluster: the monthly reports on the 1st at 06:00, the deadline reminders on weekdays at 08:00,
+# and the sweep of expired and stalled jobs every ten minutes, from one `celery beat`.
+CELERY_BEAT_SCHEDULE = {
+    "month-start-reports": {
+        "task": "jobs.tasks.month_start_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
+    "weekday-reminders": {
+        "task": "jobs.tasks.weekday_reminders",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon-fri"),
+    },
+    "sweep-jobs": {"task": "jobs.tasks.sweep_jobs", "schedule": crontab(minute="*/10")},
 }
 
 LOGGING = {

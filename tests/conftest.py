@@ -14,9 +14,14 @@ def _storage(settings, tmp_path, monkeypatch):
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "evidence"), "base_url": None},
         },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.PRIVATE_ROOT = tmp_path / "private"
     # A FileField resolves its storage once, at import; point it at this test's storage too.
     monkeypatch.setattr(EvidenceDocument._meta.get_field("file"), "storage", storages["evidence"])
     settings.STATIC_ROOT = tmp_path / "static"

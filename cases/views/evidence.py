@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .. import scoping
+from ..downloads import send_file
 from ..exports import Column, csv_response
 from ..forms import (
     EvidenceUploadForm,
@@ -166,9 +167,15 @@ def _version_chain(document) -> list:
 
 
 def evidence_download(request, pk: int):
+    """The file, after the permission check and its custody record; sent as PARKLAND_DOWNLOADS says."""
     document = _document_or_404(request, pk)
     try:
-        handle = evidence_storage().open(document.file.name, "rb")
+        response = send_file(
+            "evidence",
+            document.file.name,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
     except FileNotFoundError as error:
         raise Http404(
             gettext("The file of this document is missing from storage; tell the system administrator.")
@@ -176,11 +183,6 @@ def evidence_download(request, pk: int):
     document.record_custody(
         CustodyEvent.Action.DOWNLOADED, by=request.user, ip_address=client_address(request)
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
