@@ -109,10 +109,9 @@ def too_large_message(size: int) -> str:
     }
 
 
-def history_reason(file_name: str, sha256: str) -> str:
+def history_reason(file_name: str, sha256: str, *, head: str = "导入台账 imported from ") -> str:
     """“imported from 台账.xlsx (1a2b3c4d5e6f)”, cut to what the history's reason column holds."""
     tail = f" ({sha256[:12]})"
-    head = "导入台账 imported from "
     room = HISTORY_REASON_LENGTH - len(head) - len(tail)
     name = file_name if len(file_name) <= room else file_name[: room - 1] + "…"
     return f"{head}{name}{tail}"

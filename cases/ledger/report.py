@@ -36,6 +36,7 @@ class RowResult:
     case_number: str = ""
     changes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported all the same (a boundary's area)
 
     @property
     def outcome_label(self) -> str:
@@ -54,6 +55,8 @@ class LedgerReport:
     rows: list[RowResult] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     import_id: int | None = None
+    warnings: list[str] = field(default_factory=list)  # about the file as a whole (overlapping parcels)
+    done: bool = False  # written, for an import that keeps no LedgerImport record (boundaries)
 
     def count(self, outcome: str) -> int:
         return sum(1 for row in self.rows if row.outcome == outcome)
@@ -81,7 +84,7 @@ class LedgerReport:
 
     @property
     def imported(self) -> bool:
-        return self.import_id is not None
+        return self.done or self.import_id is not None
 
     @property
     def changes_anything(self) -> bool:
@@ -130,6 +133,7 @@ def report_xlsx(report: LedgerReport) -> bytes:
     )
     for row in report.rows:
         lines = [(p.column, p.value, p.reason) for p in row.problems] or [("", "", "；".join(row.changes))]
+        lines += [("", "", warning) for warning in row.warnings]
         for column, value, reason in lines:
             sheet.row(
                 [row.number, row.outcome_label, row.park, row.parcel, row.case_number, column, value, reason]
@@ -146,6 +150,7 @@ def report_xlsx(report: LedgerReport) -> bytes:
         (gettext("unchanged"), report.unchanged),
         (gettext("refused"), report.refused),
         *((gettext("refused file"), message) for message in report.errors),
+        *((gettext("warning"), message) for message in report.warnings),
     ):
         summary.row([label, value])
     return workbook_bytes(workbook)
