@@ -207,7 +207,13 @@ def _file_storage(location: Path, prefix: str) -> dict:
         raise ValueError(f"PARKLAND_STORAGE must be filesystem or s3, not {PARKLAND_STORAGE!r}")
     return {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(location), "base_url": None},
+        # Readable by the group, which nginx joins to send files itself (deploy/README.md).
+        "OPTIONS": {
+            "location": str(location),
+            "base_url": None,
+            "file_permissions_mode": 0o640,
+            "directory_permissions_mode": 0o750,
+        },
     }
 
 

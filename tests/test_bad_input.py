@@ -74,11 +74,6 @@ class Stage(World):
     event_a: CaseEvent = None
 
 
-@pytest.fixture(autouse=True)
-def _private_folders(settings, tmp_path):
-    settings.PARKLAND_LEDGER_UPLOAD_DIR = tmp_path / "ledger-uploads"
-
-
 @pytest.fixture
 def stage() -> Stage:
     world = build_world()

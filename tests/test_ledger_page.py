@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 R = Membership.Role
 
 
-@pytest.fixture(autouse=True)
-def _upload_folder(settings, tmp_path):
-    settings.PARKLAND_LEDGER_UPLOAD_DIR = tmp_path / "ledger-uploads"
-
-
 @pytest.fixture
 def world() -> World:
     park = factories.make_park(code="HZ", name="海洲工业园")
@@ -51,7 +46,8 @@ def upload(client, data: bytes, name: str = "海洲台账.xlsx", park: str = "")
 
 
 def waiting_files() -> list[Path]:
-    folder = Path(settings.PARKLAND_LEDGER_UPLOAD_DIR)
+    # conftest.py gives each test its own private storage, where a ledger waits for its confirmation.
+    folder = Path(settings.PRIVATE_ROOT) / "ledger-uploads"
     return sorted(folder.iterdir()) if folder.exists() else []
 
 

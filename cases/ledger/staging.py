@@ -1,44 +1,47 @@
 """An uploaded ledger waiting between its dry run and its import.
 
-The file waits in a private folder (PARKLAND_LEDGER_UPLOAD_DIR) under a random token kept in the
-uploader's session, beside a record of its check (who, the park, the state, the report); no URL
-serves it. It is deleted once imported, and anything left waiting for more than a day is swept.
+The file waits in the private storage (STORAGES["private"]: the servers' shared folder or the
+bucket, so the dry run and the confirmation may reach different app servers) under a random token
+kept in the uploader's session, beside a record of its check (who, the park, the state, the report);
+no URL serves it. It is deleted once imported, and anything left waiting for more than a day is swept.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
+from django.utils import timezone
 
 SESSION_KEY = "ledger_import"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
-KEEP_SECONDS = 24 * 60 * 60
+FOLDER = "ledger-uploads"
+KEEP = timedelta(days=1)
 
 
-def folder() -> Path:
-    path = Path(settings.PARKLAND_LEDGER_UPLOAD_DIR)
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+def storage() -> Storage:
+    return storages["private"]
 
 
-def paths(token: str) -> tuple[Path, Path]:
-    """The waiting file and its record; a token of another shape is refused (ValueError)."""
+def names(token: str) -> tuple[str, str]:
+    """The storage names of the waiting file and its record; a token of another shape is refused."""
     if not TOKEN.fullmatch(token or ""):
         raise ValueError("not a ledger upload token")
-    where = folder()
-    return where / f"{token}.upload", where / f"{token}.json"
+    return f"{FOLDER}/{token}.upload", f"{FOLDER}/{token}.json"
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
+def _put(name: str, data: bytes) -> None:
+    """`data` under exactly `name`, replacing what was there (a storage would otherwise rename it)."""
+    store = storage()
+    store.delete(name)
+    saved = store.save(name, ContentFile(data))
+    if saved != name:  # another server wrote the same name in between: keep one, under its name
+        store.delete(saved)
+        raise FileExistsError(name)
 
 
 def forget(token: str | None) -> None:
@@ -46,20 +49,26 @@ def forget(token: str | None) -> None:
     if not token:
         return
     try:
-        for path in paths(token):
-            path.unlink(missing_ok=True)
+        for name in names(token):
+            storage().delete(name)
     except ValueError:
         pass
 
 
 def sweep() -> None:
     """Delete what was left waiting for more than a day."""
-    limit = time.time() - KEEP_SECONDS
-    for path in folder().iterdir():
+    store = storage()
+    limit = timezone.now() - KEEP
+    try:
+        _folders, files = store.listdir(FOLDER)
+    except FileNotFoundError:
+        return
+    for file_name in files:
+        name = f"{FOLDER}/{file_name}"
         try:
-            if path.stat().st_mtime < limit:
-                path.unlink(missing_ok=True)
-        except OSError:
+            if store.get_modified_time(name) < limit:
+                store.delete(name)
+        except (FileNotFoundError, OSError):
             continue
 
 
@@ -70,7 +79,7 @@ def stage(request, data: bytes | None, meta: dict) -> str:
     forget(request.session.get(SESSION_KEY))
     token = secrets.token_urlsafe(32)
     if data is not None:
-        _write_private(paths(token)[0], data)
+        _put(names(token)[0], data)
     save_meta(token, meta)
     request.session[SESSION_KEY] = token
     return token
@@ -80,8 +89,8 @@ def pending(request) -> tuple[str | None, dict | None]:
     """The token and the record of this session's last checked or imported file, if it is still here."""
     token = request.session.get(SESSION_KEY)
     try:
-        _upload, meta_path = paths(token)
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        with storage().open(names(token)[1], "rb") as handle:
+            meta = json.loads(handle.read().decode("utf-8"))
     except (ValueError, OSError, json.JSONDecodeError):
         return None, None
     if meta.get("user") != request.user.pk:
@@ -90,9 +99,23 @@ def pending(request) -> tuple[str | None, dict | None]:
 
 
 def save_meta(token: str, meta: dict) -> None:
-    _write_private(paths(token)[1], json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+    _put(names(token)[1], json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
 
-def upload_path(token: str) -> Path:
-    """Where the file of `token` waits (it may be gone)."""
-    return paths(token)[0]
+def has_upload(token: str) -> bool:
+    """Whether the file of `token` still waits."""
+    return storage().exists(names(token)[0])
+
+
+def read_upload(token: str) -> bytes | None:
+    """The waiting file's bytes, or None when it is gone."""
+    try:
+        with storage().open(names(token)[0], "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def discard_upload(token: str) -> None:
+    """Delete the waiting file once imported; its record stays for the report."""
+    storage().delete(names(token)[0])

@@ -94,7 +94,6 @@ def _context(request, form) -> dict:
     report = LedgerReport.from_dict(meta["report"])
     only_refused = request.GET.get("only") == "refused" and report.refused
     rows = [r for r in report.rows if r.outcome == Outcome.REFUSED] if only_refused else report.rows
-    upload_path = staging.upload_path(token)
     context.update(
         report=report,
         state=meta["state"],
@@ -102,7 +101,7 @@ def _context(request, form) -> dict:
         rows=rows[:SHOWN_ROWS],
         rows_hidden=max(0, len(rows) - SHOWN_ROWS),
         only_refused=bool(only_refused),
-        can_confirm=meta["state"] == "checked" and report.ok and upload_path.exists(),
+        can_confirm=meta["state"] == "checked" and report.ok and staging.has_upload(token),
     )
     return context
 
@@ -112,12 +111,11 @@ def import_confirm(request):
     """Import the file checked before, all or nothing, checking every row again as it goes."""
     require_role_somewhere(request.user, Role.PARK_ADMIN)
     token, meta = staging.pending(request)
-    upload_path = staging.upload_path(token) if token else None
-    if meta is None or meta["state"] != "checked" or not upload_path.exists():
+    data = staging.read_upload(token) if meta is not None and meta["state"] == "checked" else None
+    if data is None:
         messages.error(request, _("There is no checked file waiting to be imported; upload it again."))
         return redirect("ledger-import")
     previous = LedgerReport.from_dict(meta["report"])
-    data = upload_path.read_bytes()
     park = None
     if meta.get("park"):
         park = scoping.parks_for(request.user, role=Role.PARK_ADMIN).filter(code=meta["park"]).first()
@@ -125,7 +123,7 @@ def import_confirm(request):
             raise PermissionDenied
     report = import_ledger(data, file_name=previous.file_name, user=request.user, park=park)
     if report.imported:
-        upload_path.unlink(missing_ok=True)
+        staging.discard_upload(token)
         meta["state"] = "imported"
         if report.changes_anything:
             messages.success(
