@@ -72,22 +72,23 @@ def sweep() -> None:
             continue
 
 
-def stage(request, data: bytes | None, meta: dict) -> str:
+def stage(request, data: bytes | None, meta: dict, *, session_key: str = SESSION_KEY) -> str:
     """Keep `data` (None: only the record) waiting under a new token for this session, in place of
-    the session's earlier file; sweeps what is older than a day."""
+    the session's earlier file; sweeps what is older than a day. Each kind of import (the ledger,
+    boundaries) keeps its own file under its own `session_key`."""
     sweep()
-    forget(request.session.get(SESSION_KEY))
+    forget(request.session.get(session_key))
     token = secrets.token_urlsafe(32)
     if data is not None:
         _put(names(token)[0], data)
     save_meta(token, meta)
-    request.session[SESSION_KEY] = token
+    request.session[session_key] = token
     return token
 
 
-def pending(request) -> tuple[str | None, dict | None]:
+def pending(request, *, session_key: str = SESSION_KEY) -> tuple[str | None, dict | None]:
     """The token and the record of this session's last checked or imported file, if it is still here."""
-    token = request.session.get(SESSION_KEY)
+    token = request.session.get(session_key)
     try:
         with storage().open(names(token)[1], "rb") as handle:
             meta = json.loads(handle.read().decode("utf-8"))
