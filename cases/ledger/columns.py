@@ -234,33 +234,51 @@ def normalise_header(text: str) -> str:
     return text.replace("(m2)", "(平方米)").replace("(㎡)", "(平方米)")
 
 
-HEADER_NAMES = {
-    normalise_header(name): column for column in LEDGER_COLUMNS for name in (column.key, column.chinese)
-}
+def header_names(columns: tuple[LedgerColumn, ...]) -> dict[str, LedgerColumn]:
+    """Each column by its normalised English and Chinese names."""
+    return {normalise_header(name): column for column in columns for name in (column.key, column.chinese)}
 
 
-def map_headers(headers: list[str], *, has_default_park: bool) -> dict[int, LedgerColumn]:
-    """The column of each header position; unknown, repeated or missing required columns are refused."""
+HEADER_NAMES = header_names(LEDGER_COLUMNS)
+
+
+def map_headers(
+    headers: list[str], *, has_default_park: bool, columns: tuple[LedgerColumn, ...] = LEDGER_COLUMNS
+) -> dict[int, LedgerColumn]:
+    """The column of each header position; unknown, repeated or missing required columns are refused.
+
+    `columns`: the format read, the ledger's unless another import (the yearly figures) names its own.
+    """
     from openpyxl.utils import get_column_letter
 
+    names = HEADER_NAMES if columns is LEDGER_COLUMNS else header_names(columns)
+    by_key = {column.key: column for column in columns}
     found: dict[int, LedgerColumn] = {}
     positions: dict[str, list[int]] = defaultdict(list)
     unknown = []
     for index, header in enumerate(headers):
         if not header:
             continue
-        column = HEADER_NAMES.get(normalise_header(header))
+        column = names.get(normalise_header(header))
         if column is None:
             unknown.append(f"{get_column_letter(index + 1)}“{header}”")
             continue
         found[index] = column
         positions[column.key].append(index)
-    if not found:
+    if not found and columns is LEDGER_COLUMNS:
         raise LedgerFileError(
             _(
                 "The first row names none of the ledger's columns, so this is not a ledger. The first row "
                 "must be the header (园区代码, 宗地编号, 坐落 …); download the template to see every column."
             )
+        )
+    if not found:
+        raise LedgerFileError(
+            _(
+                "The first row names none of the expected columns. The first row must be the header "
+                "(%(examples)s …); download the template to see every column."
+            )
+            % {"examples": ", ".join(column.chinese for column in columns[:3])}
         )
     messages = []
     if unknown:
@@ -273,13 +291,13 @@ def map_headers(headers: list[str], *, has_default_park: bool) -> dict[int, Ledg
             messages.append(
                 gettext("The column %(column)s appears more than once: %(letters)s.")
                 % {
-                    "column": COLUMNS_BY_KEY[key],
+                    "column": by_key[key],
                     "letters": ", ".join(get_column_letter(i + 1) for i in indexes),
                 }
             )
     missing = [
         column
-        for column in LEDGER_COLUMNS
+        for column in columns
         if column.required and column.key not in positions and not (column.key == "park" and has_default_park)
     ]
     if missing:
