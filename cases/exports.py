@@ -253,6 +253,11 @@ def label_widths(labels: Iterable, *, extra: int, most: int | None = None) -> li
 
 def xlsx_response(columns: list[Column], rows: Iterable, filename: str, *, title: str) -> HttpResponse:
     """A list as a workbook: a bold header frozen above the rows, number columns formatted."""
+    return xlsx_file_response(list_workbook(columns, rows, title=title), f"{filename}.xlsx")
+
+
+def list_workbook(columns: list[Column], rows: Iterable, *, title: str) -> bytes:
+    """The workbook of `xlsx_response`, for a background export."""
     workbook = new_workbook()
     labels = [str(c.label) for c in columns]
     sheet = SheetWriter(workbook, title, widths=label_widths(labels, extra=4, most=40), freeze="A2")
@@ -260,4 +265,4 @@ def xlsx_response(columns: list[Column], rows: Iterable, filename: str, *, title
     formats = [XLSX_NUMBER_FORMATS.get(c.format) for c in columns]
     for row in export_rows(rows):
         sheet.row([_plain(c.value(row)) for c in columns], formats)
-    return xlsx_file_response(workbook_bytes(workbook), f"{filename}.xlsx")
+    return workbook_bytes(workbook)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -24,19 +25,23 @@ def import_ledger(
     user=None,
     park: Park | None = None,
     dry_run: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> LedgerReport:
     """Check every row of a ledger file and, unless `dry_run` or a row is refused, import all of it.
 
     `user` must be a park administrator of every park the file names (None: the command line, any
     park); `park`, when given, is the park of a file without a park column, and the only park a
     file may name. One transaction: a refused row, or anything the database refuses, writes nothing.
+    `progress(done, total, step)`, when given, follows the reading, the rows checked and the writing.
     """
+    tell = progress or (lambda done, total, step: None)
     sha256 = hashlib.sha256(data).hexdigest()
     report = LedgerReport(file_name=file_name, sha256=sha256, size=len(data), dry_run=dry_run)
     limit = settings.PARKLAND_LEDGER_MAX_BYTES
     if len(data) > limit:
         report.errors.append(too_large_message(len(data)))
         return report
+    tell(0, 0, gettext("Reading the file"))
     try:
         table = read_table(data)
         columns = map_headers(table.headers, has_default_park=park is not None)
@@ -52,14 +57,20 @@ def import_ledger(
         )
         return report
     planner = Planner(columns=columns, headers=table.headers, user=user, default_park=park)
+    checking = gettext("Checking the rows")
+
+    def checked(done: int, total: int) -> None:
+        tell(done, total, checking)
+
     if dry_run:
-        planner.plan(table.rows, report)
+        planner.plan(table.rows, report, progress=checked)
         return report
     try:
         with transaction.atomic():
-            planner.plan(table.rows, report, lock=True)
+            planner.plan(table.rows, report, lock=True, progress=checked)
             if not report.ok:
                 return report
+            tell(len(table.rows), len(table.rows), gettext("Writing the cases"))
             planner.write(reason=history_reason(file_name, sha256))
             report.import_id = _record(report, planner, user).pk
     except IntegrityError as error:

@@ -44,13 +44,18 @@ class Planner(LedgerState):
             column.key: choice_names(column.choices) for column in LEDGER_COLUMNS if column.kind == CHOICE
         }
 
-    def plan(self, rows: list[tuple[int, list]], report: LedgerReport, *, lock: bool = False) -> None:
+    def plan(
+        self, rows: list[tuple[int, list]], report: LedgerReport, *, lock: bool = False, progress=None
+    ) -> None:
+        """Check every row; `progress(done, total)`, when given, is told after each row."""
         self.load(rows, lock=lock)
         results = {}
-        for number, cells in rows:
+        for done, (number, cells) in enumerate(rows, 1):
             result = self.plan_row(number, cells)
             results[number] = result
             report.rows.append(result)
+            if progress is not None:
+                progress(done, len(rows))
         check_across_rows(self, results)
         for result in report.rows:
             if result.problems:
