@@ -2,6 +2,8 @@
 a supervisor confirms a run, a park administrator publishes it, and a later published run supersedes
 an earlier one without changing it (a restatement)."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
@@ -39,6 +41,48 @@ class Group(models.TextChoices):
 
 class RunError(Exception):
     """A run cannot take this step; the message says why, for the user."""
+
+
+class EvaluationRunQuerySet(models.QuerySet):
+    def record(self, evaluation, *, by=None) -> "EvaluationRun":
+        """Store an evaluation (scoring.evaluate) as a new run with its results, in one transaction."""
+        with transaction.atomic():
+            run = self.create(
+                park=evaluation.park,
+                year=evaluation.year,
+                scheme=evaluation.scheme,
+                scheme_version=evaluation.snapshot["version"],
+                scheme_snapshot=evaluation.snapshot,
+                benchmarks=evaluation.benchmarks,
+                enterprise_count=len(evaluation.subjects),
+                inputs_sha256=evaluation.inputs_sha256,
+                run_by=by,
+            )
+            EvaluationResult.objects.bulk_create(
+                (
+                    EvaluationResult(
+                        run=run,
+                        enterprise_id=s.enterprise_id,
+                        main_parcel_id=s.main_parcel_id,
+                        parcel_ids=sorted(s.parcel_ids),
+                        group=s.group,
+                        grade=s.grade,
+                        score=s.score,
+                        land_m2=s.land_m2.quantize(Decimal("0.01"), ROUND_HALF_UP),
+                        tax_wan=s.tax_wan,
+                        indicators=s.indicators,
+                        rank=s.rank,
+                    )
+                    for s in evaluation.subjects
+                ),
+                batch_size=2000,
+            )
+        return run
+
+    def shown_for(self, park, year: int):
+        """The run a year's page shows: the published one, else the latest."""
+        runs = self.filter(park=park, year=year).exclude(state=RunState.SUPERSEDED)
+        return runs.filter(state=RunState.PUBLISHED).first() or runs.order_by("-run_at", "-id").first()
 
 
 class EvaluationRun(models.Model):
@@ -90,6 +134,8 @@ class EvaluationRun(models.Model):
         related_name="superseded_by",
         verbose_name=_("restates"),
     )
+
+    objects = EvaluationRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluation run")
