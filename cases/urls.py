@@ -7,6 +7,7 @@ from .views import (
     evidence,
     land,
     ledger,
+    pickers,
     radar,
     reporting,
     revitalisation,
@@ -68,6 +69,7 @@ urlpatterns = [
     path("import/confirm/", ledger.import_confirm, name="ledger-import-confirm"),
     path("import/report.xlsx", ledger.import_report, name="ledger-import-report"),
     path("import/template.xlsx", ledger.import_template, name="ledger-import-template"),
+    path("pick/<str:source>/", pickers.pick, name="picker"),
     path("tokens/", tokens.api_tokens, name="api-tokens"),
     path("tokens/<int:pk>/revoke/", tokens.api_token_revoke, name="api-token-revoke"),
 ]

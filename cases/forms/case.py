@@ -20,6 +20,7 @@ from ..models.workflow import HAND_EDITED_FIELDS
 from ..templatetags.parkland import person
 from ..validators import use_plausible_bounds
 from .base import Role, StyledForm
+from .pickers import use_picker
 
 
 class CaseRulesOnItsFields:
@@ -61,6 +62,8 @@ class CaseForm(CaseRulesOnItsFields, StyledForm, forms.ModelForm):
         self.fields["parcel"].label_from_instance = lambda p: f"{p.park.code} · {p.code} · {p.location}"
         self.fields["officer"].queryset = scoping.users_for(user, role=Role.OFFICER)
         self.fields["officer"].label_from_instance = person
+        use_picker(self.fields["parcel"], "parcels")
+        use_picker(self.fields["officer"], "officers")
         if self.instance.pk:
             self.fields["parcel"].disabled = True
             self.fields["version"].initial = self.instance.version

@@ -12,6 +12,7 @@ from ..models import (
 )
 from ..validators import PastDateValidator
 from .base import ParkOwnedForm, StyledForm
+from .pickers import use_picker
 
 
 class MeasureForm(StyledForm, forms.ModelForm):
@@ -51,6 +52,8 @@ class MeasureForm(StyledForm, forms.ModelForm):
         park = case.parcel.park
         self.fields["partner"].queryset = Partner.objects.filter(park=park)
         self.fields["collateral_parcel"].queryset = LandParcel.objects.filter(park=park)
+        use_picker(self.fields["partner"], "partners", park=park.pk)
+        use_picker(self.fields["collateral_parcel"], "parcels", park=park.pk)
         for method, names in self.METHOD_FIELDS.items():
             for name in names:
                 self.fields[name].widget.attrs["data-method"] = method

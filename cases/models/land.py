@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Lower, Replace
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -24,6 +25,32 @@ from .base import AREA, M2_PER_MU, MONEY, RATIO, choice_constraint, m2_to_mu, pe
 from .choices import OPEN_STATUSES, Status
 from .parks import Park
 from .search import refresh_case_search
+
+# What makes two ways of writing one name the same: spaces (half and full width), letter case,
+# full-width brackets. 珠海鑫华（电子）有限公司 and 珠海鑫华(电子)有限公司 are one enterprise.
+_NAME_FOLDS = ((" ", ""), ("\u3000", ""), ("（", "("), ("）", ")"))
+
+
+def folded_name(name: str) -> str:
+    """The name as `EnterpriseQuerySet.likely_duplicates` compares it."""
+    name = name.casefold()
+    for old, new in _NAME_FOLDS:
+        name = name.replace(old, new)
+    return name
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def likely_duplicates(self, park, *, name: str, credit_code: str = "", exclude_pk=None):
+        """The park's enterprises with the same name (spaces, case and bracket widths aside) or the
+        same credit code: what a new registration most likely repeats."""
+        folded = Lower("name")
+        for old, new in _NAME_FOLDS:
+            folded = Replace(folded, Value(old), Value(new))
+        same = Q(folded_name=folded_name(name)) if name.strip() else Q(pk__in=[])
+        if credit_code:
+            same |= Q(credit_code=credit_code)
+        rows = self.filter(park=park).annotate(folded_name=folded).filter(same)
+        return rows.exclude(pk=exclude_pk) if exclude_pk else rows
 
 
 class Enterprise(models.Model):
@@ -47,6 +74,7 @@ class Enterprise(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
 
+    objects = EnterpriseQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
