@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The REST API (docs/api.md).
     path("api/v1/", include("cases.api.urls")),
+    # Background jobs and reminder settings (docs/jobs.md).
+    path("", include("jobs.urls")),
     path("", include("cases.urls")),
 ]
 

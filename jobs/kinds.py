@@ -1,0 +1,274 @@
+"""What each kind of job does: the same code as the page that would do it in the request.
+
+Each function takes the claimed `Job` and its `Progress`, and returns an `Outcome` (a file to
+download, data for the page) or raises `JobFailed` with a message in the job's language.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django.core.files import File
+from django.db.models import Count, Q
+from django.http import HttpRequest, QueryDict
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from cases import reporting, scoping
+from cases.exports import csv_chunks, export_rows, list_workbook
+from cases.ledger.importing import import_ledger
+from cases.ledger.report import LedgerReport, report_xlsx
+from cases.ledger.writing import ledger_xlsx
+from cases.models import CustodyEvent, DisposalCase, Park
+from cases.models.evidence import evidence_storage
+from cases.templatetags.parkland import person
+from cases.uploads import read_chunks, stream_zip
+from cases.views import case as case_views
+from cases.views import land, revitalisation
+from cases.views.evidence import _index_columns, _path_safe
+
+from .models import Job, JobKind, job_storage
+from .running import JobFailed, Outcome, Progress
+
+# The lists a background export may write, by the name in its start form.
+LISTS = {
+    "cases": case_views.CaseListView,
+    "parcels": land.ParcelListView,
+    "enterprises": land.EnterpriseListView,
+    "measures": revitalisation.MeasureListView,
+    "partners": revitalisation.PartnerListView,
+    "leads": revitalisation.LeadListView,
+}
+LIST_FORMATS = ("csv", "xlsx", "ledger")
+REPORT_FORMATS = ("xlsx", "pdf")
+
+
+def as_request(user, query: str) -> HttpRequest:
+    """A GET request of `user` with `query`, for a list view's own filters and scoping."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.GET = QueryDict(query)
+    request.user = user
+    return request
+
+
+def list_rows(job: Job):
+    """The list view of the job, set up as the page would be; its queryset is what it would export."""
+    view = LISTS[job.parameters["list"]]()
+    view.setup(as_request(job.user, job.parameters.get("query", "")))
+    return view, view.get_queryset()
+
+
+def list_export(job: Job, progress: Progress) -> Outcome:
+    view, queryset = list_rows(job)
+    fmt = job.parameters["format"]
+    rows = progress.counted(
+        export_rows(queryset), total=queryset.count(), message=gettext("Writing the rows")
+    )
+    if fmt == "ledger":
+        return Outcome(file_name="cases-ledger.xlsx", content=ledger_xlsx(rows))
+    if fmt == "xlsx":
+        content = list_workbook(view.columns, rows, title=str(view.export_title))
+        return Outcome(file_name=f"{view.export_name}.xlsx", content=content)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the storage, closed with the File
+    for chunk in csv_chunks(view.columns, rows):
+        spool.write(chunk)
+    spool.seek(0)
+    return Outcome(file_name=f"{view.export_name}.csv", content=File(spool))
+
+
+def report_parameters(parameters: dict) -> dict:
+    """year, park, category and as_of of a report job, as `reporting.monthly_report` takes them."""
+    park = Park.objects.get(code=parameters["park"]) if parameters.get("park") else None
+    as_of = date.fromisoformat(parameters["as_of"]) if parameters.get("as_of") else None
+    return {
+        "year": parameters["year"],
+        "park": park,
+        "category": parameters.get("category", ""),
+        "as_of": as_of,
+    }
+
+
+def report(job: Job, progress: Progress) -> Outcome:
+    cases = scoping.cases_for(job.user) if job.user else DisposalCase.objects.all()
+    progress.start(2, gettext("Computing the figures"))
+    try:
+        figures = reporting.monthly_report(cases, **report_parameters(job.parameters))
+    except reporting.ReportError as error:
+        raise JobFailed(str(error)) from error
+    fmt = job.parameters["format"]
+    progress.advance(1, gettext("Writing the report"))
+    produced_by = person(job.user) if job.user else gettext("Parkland (scheduled)")
+    content = (
+        reporting.to_pdf(figures, produced_by=produced_by) if fmt == "pdf" else reporting.to_xlsx(figures)
+    )
+    name = f"disposal-report-{figures.park.code if figures.park else 'all'}-{figures.year}"
+    if figures.as_of:
+        name += f"-{figures.as_of:%m}"
+    return Outcome(file_name=f"{name}.{fmt}", content=content)
+
+
+def evidence_zip(job: Job, progress: Progress) -> Outcome:
+    """The case file as the page's zip: every current document and an index, written to a file."""
+    case = (
+        scoping.cases_for(job.user)
+        .select_related("parcel__park")
+        .filter(number=job.parameters["case"])
+        .first()
+    )
+    if case is None:
+        raise JobFailed(gettext("The case is no longer there or you may no longer see it."))
+    documents = list(
+        case.documents.current()
+        .select_related("uploaded_by")
+        .annotate(
+            downloads=Count("custody", filter=Q(custody__action=CustodyEvent.Action.DOWNLOADED)),
+            custody_events=Count("custody"),
+        )
+        .order_by("doc_type", "document_date", "pk")
+    )
+    storage = evidence_storage()
+    if missing := [d for d in documents if not storage.exists(d.file.name)]:
+        raise JobFailed(
+            gettext(
+                "The file of “%(title)s” is missing from storage, so the case file cannot be exported; "
+                "tell the system administrator."
+            )
+            % {"title": missing[0].title}
+        )
+    now = timezone.localtime()
+    names = {
+        d.pk: f"{index:02d}-{_path_safe(d.get_doc_type_display())}-{d.original_name}"
+        for index, d in enumerate(documents, 1)
+    }
+    CustodyEvent.objects.bulk_create(
+        CustodyEvent(
+            document=d,
+            action=CustodyEvent.Action.EXPORTED,
+            actor=job.user,
+            ip_address=job.parameters.get("ip_address"),
+        )
+        for d in documents
+    )
+    columns = _index_columns(names)
+    index_csv = b"".join(csv_chunks(columns, documents))
+    context = {
+        "case": case,
+        "documents": documents,
+        "names": names,
+        "columns": columns,
+        "now": now,
+        "user": job.user,
+    }
+    index_html = render_to_string("cases/evidence_index.html", context).encode("utf-8")
+    total_bytes = sum(d.size for d in documents) or 1
+    progress.start(total_bytes, gettext("Packing the documents"))
+    copied = 0
+
+    def file_chunks(document):
+        nonlocal copied
+        with storage.open(document.file.name, "rb") as handle:
+            for chunk in read_chunks(handle):
+                copied += len(chunk)
+                progress.advance(copied)
+                yield chunk
+
+    entries = [
+        ("index.csv", now, [index_csv]),
+        ("index.html", now, [index_html]),
+        *((f"files/{names[d.pk]}", timezone.localtime(d.uploaded_at), file_chunks(d)) for d in documents),
+    ]
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the storage, closed with the File
+    for data in stream_zip(entries):
+        spool.write(data)
+    spool.seek(0)
+    return Outcome(file_name=f"{case.number}-evidence.zip", content=File(spool))
+
+
+def _ledger_input(job: Job) -> bytes:
+    if not job.input_file.name or not job_storage().exists(job.input_file.name):
+        raise JobFailed(gettext("The uploaded file is no longer kept; upload it again."))
+    with job_storage().open(job.input_file.name, "rb") as handle:
+        return handle.read()
+
+
+def _ledger_park(job: Job) -> Park | None:
+    code = job.parameters.get("park", "")
+    return Park.objects.get(code=code) if code else None
+
+
+def _tell(progress: Progress):
+    def tell(done: int, total: int, step: str) -> None:
+        if total and total != progress.job.total:
+            progress.start(total, step)
+        else:
+            progress.advance(done, step)
+
+    return tell
+
+
+def _report_outcome(report: LedgerReport) -> Outcome:
+    stem = Path(report.file_name).stem or "ledger"
+    return Outcome(
+        file_name=f"{stem}-{gettext('report')}.xlsx",
+        content=report_xlsx(report),
+        data=report.as_dict(),
+        message=report.summary(),
+    )
+
+
+def ledger_check(job: Job, progress: Progress) -> Outcome:
+    """A dry run: every row checked, nothing written; the report is the result."""
+    report = import_ledger(
+        _ledger_input(job),
+        file_name=job.parameters["file_name"],
+        user=job.user,
+        park=_ledger_park(job),
+        dry_run=True,
+        progress=_tell(progress),
+    )
+    return _report_outcome(report)
+
+
+def ledger_import(job: Job, progress: Progress) -> Outcome:
+    """The import, all rows or none in one transaction; a refused file fails the job with its report."""
+    report = import_ledger(
+        _ledger_input(job),
+        file_name=job.parameters["file_name"],
+        user=job.user,
+        park=_ledger_park(job),
+        progress=_tell(progress),
+    )
+    if not report.imported:
+        raise JobFailed(
+            " ".join(report.errors)
+            or gettext(
+                "Nothing was imported: the ledger changed since the check, and some rows are now refused."
+            ),
+            data=report.as_dict(),
+        )
+    job_storage().delete(job.input_file.name)
+    return _report_outcome(report)
+
+
+def reminders(job: Job, progress: Progress) -> Outcome:
+    from .reminders import send_reminders
+
+    progress.start(0, gettext("Sending the reminders"))
+    lines = []
+    summary = send_reminders(days=job.parameters.get("days"), dry_run=False, write=lines.append)
+    return Outcome(data={"lines": lines}, message=summary)
+
+
+WORK = {
+    JobKind.LEDGER_CHECK: ledger_check,
+    JobKind.LEDGER_IMPORT: ledger_import,
+    JobKind.LIST_EXPORT: list_export,
+    JobKind.LEDGER_EXPORT: list_export,
+    JobKind.REPORT: report,
+    JobKind.EVIDENCE_ZIP: evidence_zip,
+    JobKind.REMINDERS: reminders,
+}
