@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cases.demo.boundaries import load_demo_boundaries
 from cases.demo.builder import Loader, Login, load_demo
 from cases.demo.data import LEDGER_DATE, Role
 from cases.models import (
@@ -68,7 +69,17 @@ class Command(BaseCommand):
         if password is not None and not password.strip():
             raise CommandError("--password cannot be empty. 密码不能为空。")
         loader, logins = load_demo(password)
+        boundaries = load_demo_boundaries()
+        if not boundaries.ok:
+            raise CommandError(
+                "界址导入失败 The demo boundaries were refused: "
+                + "; ".join(boundaries.errors + [p.reason for row in boundaries.rows for p in row.problems])
+            )
         self.report(loader, logins, password=password)
+        self.stdout.write(
+            f"XQ 界址 boundaries ({boundaries.file_name}): {boundaries.created} created, "
+            f"{boundaries.updated} updated, {boundaries.unchanged} unchanged."
+        )
 
     def report(self, loader: Loader, logins: list[Login], *, password: str | None) -> None:
         write = self.stdout.write
