@@ -291,6 +291,10 @@ CSRF_FAILURE_VIEW = "parkland.views.csrf_failure"
 PARKLAND_DEFAULT_BENCHMARK_PCT = Decimal(env("PARKLAND_DEFAULT_BENCHMARK_PCT", "55.4"))
 # Open cases with no timeline event for this many days count as stalled.
 PARKLAND_STALLED_AFTER_DAYS = int(env("PARKLAND_STALLED_AFTER_DAYS", "60"))
+# 开竣工预警 on grant commitments (docs/evaluation.md): warn this many days before an agreed start or
+# completion, and once it is this many days past (0: from the day after it).
+PARKLAND_COMMITMENT_WARN_BEFORE_DAYS = [int(d) for d in env_list("PARKLAND_COMMITMENT_WARN_BEFORE_DAYS", "60,30")]
+PARKLAND_COMMITMENT_WARN_AFTER_DAYS = [int(d) for d in env_list("PARKLAND_COMMITMENT_WARN_AFTER_DAYS", "0")]
 # Statutory deadlines (cases/deadlines.py): what counts as due soon, and the clocks where local
 # rules differ from the national ones, e.g. "holder_reply_days=15,review_window_days=60".
 PARKLAND_DUE_SOON_DAYS = int(env("PARKLAND_DUE_SOON_DAYS", "14"))
