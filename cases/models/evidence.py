@@ -244,7 +244,14 @@ class EvidenceDocument(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
                 name="%(app_label)s_%(class)s_position_valid",
                 violation_error_message=_(
                     "A photo's position has both a latitude (−90 to 90) and a longitude (−180 to 180)."
@@ -267,6 +274,18 @@ class EvidenceDocument(models.Model):
             raise ValidationError(
                 {"supersedes": _("A new version must belong to the same case as the document it replaces.")}
             )
+
+    @property
+    def position_display(self) -> str:
+        """The photo's position as people write it (北纬 22.271000°, 东经 113.304000°), or ""."""
+        if self.latitude is None or self.longitude is None:
+            return ""
+        north = _("%(degrees)s° N") if self.latitude >= 0 else _("%(degrees)s° S")
+        east = _("%(degrees)s° E") if self.longitude >= 0 else _("%(degrees)s° W")
+        return _("%(latitude)s, %(longitude)s") % {
+            "latitude": north % {"degrees": abs(self.latitude)},
+            "longitude": east % {"degrees": abs(self.longitude)},
+        }
 
     @property
     def is_current(self) -> bool:
