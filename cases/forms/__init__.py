@@ -3,7 +3,13 @@ rule shown beside its field. `FormRenderer` stays here too, for the FORM_RENDERE
 
 from .base import DateInput, FormRenderer, StyledForm
 from .case import CaseForm, EventForm, TransitionForm
-from .evidence import EvidenceUploadForm, MultipleFileField, MultipleFileInput, WithdrawForm
+from .evidence import (
+    EvidenceUploadForm,
+    MultipleFileField,
+    MultipleFileInput,
+    SiteInspectionForm,
+    WithdrawForm,
+)
 from .land import EnterpriseForm, ParcelForm
 from .ledger import LedgerUploadForm
 from .reporting import TargetForm
@@ -24,6 +30,7 @@ __all__ = [
     "MultipleFileInput",
     "ParcelForm",
     "PartnerForm",
+    "SiteInspectionForm",
     "StyledForm",
     "TargetForm",
     "TransitionForm",

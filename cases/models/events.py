@@ -1,12 +1,15 @@
 """The case's timeline (办理记录): what was done, when, and the clocks it starts."""
 
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from ..validators import PastDateValidator, PlannedDateValidator
@@ -43,6 +46,66 @@ class CaseEventQuerySet(models.QuerySet):
 
     def due_within(self, today: date, days: int):
         return self.open_deadlines().filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
+
+    def record_inspection(
+        self,
+        *,
+        case,
+        key: uuid.UUID,
+        on: date,
+        people_present: str,
+        note: str,
+        photos: list,
+        by,
+        ip_address: str | None = None,
+    ) -> tuple["CaseEvent", bool]:
+        """A site inspection: one timeline event and each photo an evidence document of it, all or none.
+
+        `key` is the form's: sent again (a retried upload), it finds the inspection already made,
+        which comes back with False. `photos` are CheckedUpload with their EXIF facts in `extra`.
+        """
+        from .evidence import DocType, EvidenceDocument
+
+        if existing := self.filter(case=case, submission_key=key).first():
+            return existing, False
+        with translation.override(settings.LANGUAGE_CODE):
+            title = ngettext(
+                "Site inspection, %(count)d photo", "Site inspection, %(count)d photos", len(photos)
+            ) % {"count": len(photos)}
+            photo_title = str(_("Site inspection photo %(date)s") % {"date": on.isoformat()})
+        event = self.model(
+            case=case,
+            kind=EventKind.SITE_INSPECTION,
+            occurred_on=on,
+            title=title,
+            details=note.strip(),
+            people_present=people_present.strip(),
+            submission_key=key,
+            actor=by,
+        )
+        event.full_clean(exclude=["case"])
+        try:
+            with transaction.atomic():
+                event._history_user = by
+                event.save()
+                EvidenceDocument.objects.store(
+                    case=case,
+                    uploads=photos,
+                    by=by,
+                    ip_address=ip_address,
+                    title=photo_title,
+                    doc_type=DocType.SITE_INSPECTION,
+                    obtained_on=on,
+                    inspection=event,
+                )
+        except IntegrityError:
+            # The same form sent twice at once: the other request made the inspection.
+            if existing := self.filter(case=case, submission_key=key).first():
+                return existing, False
+            raise
+        return event, True
+
+    record_inspection.alters_data = True
 
 
 class CaseEvent(models.Model):

@@ -187,6 +187,7 @@ class ProjectLead(models.Model):
                     _("Project lead linked %(how)s: %(lead)s") % {"how": LeadLink(link).label, "lead": self}
                 )[:200],
                 actor=by,
+                measure=self.measure,
             )
             self.case, self.link_kind, self.status = case, link, LeadStatus.MATCHED
             self._history_user = by

@@ -3,12 +3,13 @@
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -51,6 +52,12 @@ MEASURE_STEPS = {
     MeasureStatus.ABANDONED: (),
 }
 AGREED_OR_LATER = (MeasureStatus.AGREED, MeasureStatus.COMPLETED)
+MEASURE_PATH = [
+    MeasureStatus.PROPOSED,
+    MeasureStatus.NEGOTIATING,
+    MeasureStatus.AGREED,
+    MeasureStatus.COMPLETED,
+]
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -398,6 +405,49 @@ class RevitalisationMeasure(models.Model):
         partner = self.partner.name if self.partner_id else ""
         return f"{self.get_method_display()} {partner}".strip()
 
+    def get_absolute_url(self) -> str:
+        return reverse("measure-detail", args=[self.pk])
+
+    def record(self, *, by):
+        """Save the measure and put its creation, or what changed, on the case's timeline, atomically.
+
+        Nothing is saved or written when an edit changes nothing; the event is returned, else None.
+        """
+        from .events import CaseEvent
+
+        created = self.pk is None
+        # Stored in the working language, as the other texts the system writes into the record.
+        with translation.override(settings.LANGUAGE_CODE):
+            changes = [] if created else self._changes_since_saved()
+            if not created and not changes:
+                return None
+            template = _("Measure recorded: %(measure)s") if created else _("Measure changed: %(measure)s")
+            title = str(template % {"measure": self})
+            details = "\n".join(f"{label}：{old} → {new}" for label, old, new in changes)
+        with transaction.atomic():
+            self._history_user = by
+            self.save()
+            return self.case.events.create(
+                kind=CaseEvent.Kind.MEASURE,
+                occurred_on=timezone.localdate(),
+                title=title[:200],
+                details=details,
+                actor=by,
+                measure=self,
+            )
+
+    record.alters_data = True
+
+    def _changes_since_saved(self) -> list[tuple[str, str, str]]:
+        """(label, old, new) of each field that differs from the saved row, in the active language."""
+        saved = type(self).objects.select_related("partner", "collateral_parcel").get(pk=self.pk)
+        changes = []
+        for field in self._meta.concrete_fields:
+            if field.name in ("id", "case") or getattr(saved, field.attname) == getattr(self, field.attname):
+                continue
+            changes.append((str(field.verbose_name), _shown(saved, field), _shown(self, field)))
+        return changes
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, list] = {}
@@ -470,6 +520,42 @@ class RevitalisationMeasure(models.Model):
                 if getattr(self, name) is not None:
                     add(name, _("Only an equity acquisition has this."))
 
+    def path(self) -> list[dict]:
+        """The way from proposed to completed, each status with its date where one is kept, whether
+        the measure reached it, and which it is at (an abandoned measure ends where it stopped)."""
+        dates = {
+            MeasureStatus.NEGOTIATING: self.started_on,
+            MeasureStatus.AGREED: self.agreed_on,
+            MeasureStatus.COMPLETED: self.concluded_on if self.status == MeasureStatus.COMPLETED else None,
+        }
+        order = MEASURE_PATH
+        if self.status == MeasureStatus.ABANDONED:
+            # Where it stopped: agreed if it was ever agreed, else no further than the proposal.
+            reached_up_to = order.index(MeasureStatus.AGREED) if self.agreed_on else 0
+        else:
+            reached_up_to = order.index(self.status)
+        path = [
+            {
+                "status": status,
+                "label": status.label,
+                "on": dates.get(status),
+                "reached": index <= reached_up_to,
+                "current": status == self.status,
+            }
+            for index, status in enumerate(order)
+        ]
+        if self.status == MeasureStatus.ABANDONED:
+            path.append(
+                {
+                    "status": MeasureStatus.ABANDONED,
+                    "label": MeasureStatus.ABANDONED.label,
+                    "on": self.concluded_on,
+                    "reached": True,
+                    "current": True,
+                }
+            )
+        return path
+
     def next_steps(self) -> tuple[str, ...]:
         return MEASURE_STEPS[self.status]
 
@@ -519,6 +605,21 @@ class RevitalisationMeasure(models.Model):
                 title=f"{self}: {previous} → {self.get_status_display()}"[:200],
                 details=reason.strip(),
                 actor=by,
+                measure=self,
             )
 
     advance.alters_data = True
+
+
+def _shown(measure: RevitalisationMeasure, field: models.Field) -> str:
+    """A field's value as the timeline writes it: a choice's label, a record's name, a date, or "—"."""
+    value = getattr(measure, field.attname)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        return str(getattr(measure, field.name))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
