@@ -376,7 +376,8 @@ def _rank(ordered: list[Subject]) -> None:
 def _text(value) -> str | None:
     if value is None:
         return None
-    return str(Decimal(value).quantize(FOUR if abs(Decimal(value)) < 1 else CENT, ROUND_HALF_UP))
+    value = Decimal(value)
+    return str(value.quantize(FOUR if 0 < abs(value) < 1 else CENT, ROUND_HALF_UP))
 
 
 def _fingerprint(rows: list[dict]) -> str:

@@ -88,15 +88,12 @@ class EvaluationScheme(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
-            self.version = F("version") + 1
+            self.version += 1
         super().save(*args, **kwargs)
-        if not isinstance(self.version, int):
-            self.refresh_from_db(fields=["version"])
 
     def touch(self) -> None:
         """A change to an indicator or benchmark is a change to the scheme: count it."""
-        type(self).objects.filter(pk=self.pk).update(version=F("version") + 1)
-        self.refresh_from_db(fields=["version"])
+        self.save(update_fields=["version"])
 
     touch.alters_data = True
 
