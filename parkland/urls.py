@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/v1/", include("cases.api.urls")),
     # Background jobs and reminder settings (docs/jobs.md).
     path("", include("jobs.urls")),
+    # 亩均效益 evaluation and grant commitments (docs/evaluation.md).
+    path("", include("evaluation.urls")),
     path("", include("cases.urls")),
 ]
 
