@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 # The test suite and the migration check need a key; a real one comes from the environment.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-parkland-tests-only-not-a-secret}
 
-.PHONY: run test lint format messages clean bench load
+.PHONY: run test lint format messages clean bench load drill wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,18 @@ load: $(VENV)/.installed-bench
 	$(BIN)/locust -f scripts/locustfile.py --host http://127.0.0.1:$(LOAD_PORT) --headless \
 		-u $(LOAD_USERS) -r 4 -t $(LOAD_TIME) --only-summary || status=$$?; \
 	kill $$(cat var/bench/gunicorn-load.pid); exit $$status
+
+# The backup and restore drill on the PostgreSQL of DRILL_PG_URL (default 127.0.0.1:5432, user postgres):
+# the demo backed up, restored into a fresh database and folder, its reports compared (docs/deploy.md).
+drill: $(VENV)/.installed
+	$(BIN)/python scripts/drill.py
+
+# Every wheel the project and its tests need, pip's and setuptools' too, for a machine without network:
+# there, `PIP_NO_INDEX=1 PIP_FIND_LINKS=var/wheelhouse make run` (docs/deploy.md#offline-install).
+WHEELHOUSE ?= var/wheelhouse
+wheelhouse: | $(BIN)/python
+	$(BIN)/pip wheel --quiet --wheel-dir $(WHEELHOUSE) '.[test]' pip 'setuptools>=69' wheel
+	@ls $(WHEELHOUSE) | wc -l | xargs echo "wheels in $(WHEELHOUSE):"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
