@@ -207,7 +207,7 @@ def _file_storage(location: Path, prefix: str) -> dict:
         raise ValueError(f"PARKLAND_STORAGE must be filesystem or s3, not {PARKLAND_STORAGE!r}")
     return {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # Readable by the group, which nginx joins to send files itself (deploy/README.md).
+        # Readable by the group, which nginx joins to send files itself (docs/deploy.md).
         "OPTIONS": {
             "location": str(location),
             "base_url": None,

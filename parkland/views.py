@@ -1,12 +1,12 @@
 """Project-wide views: the error pages and the load balancer's health check."""
 
 import logging
-import os
-import tempfile
-from pathlib import Path
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -79,16 +79,28 @@ def _database() -> None:
 
 
 def _storage() -> None:
-    """A file can be written to and deleted from the private evidence storage."""
-    root = Path(storages["evidence"].location)
-    root.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=".healthz-", dir=root)
+    """A file can be written to, read from and deleted from the evidence and private storages
+    (a shared folder or a bucket: docs/deploy.md)."""
+    for alias in ("evidence", "private"):
+        storage = storages[alias]
+        name = storage.save(f".healthz-{uuid.uuid4().hex}", ContentFile(b"ok"))
+        try:
+            with storage.open(name, "rb") as handle:
+                if handle.read() != b"ok":
+                    raise RuntimeError(f"the {alias} storage gave back other bytes")
+        finally:
+            storage.delete(name)
+
+
+def _cache() -> None:
+    """The cache (Redis where DJANGO_CACHE_URL names it) keeps a value."""
+    key = f"healthz-{uuid.uuid4().hex}"
+    cache.set(key, "ok", timeout=10)
     try:
-        os.write(handle, b"ok")
-        os.fsync(handle)
+        if cache.get(key) != "ok":
+            raise RuntimeError("the cache did not keep a value")
     finally:
-        os.close(handle)
-        os.unlink(name)
+        cache.delete(key)
 
 
 def _migrations() -> None:
@@ -97,7 +109,7 @@ def _migrations() -> None:
         raise RuntimeError("unapplied migrations")
 
 
-CHECKS = {"database": _database, "storage": _storage, "migrations": _migrations}
+CHECKS = {"database": _database, "storage": _storage, "cache": _cache, "migrations": _migrations}
 
 
 @login_not_required

@@ -16,7 +16,13 @@ def _storage(settings, tmp_path, monkeypatch):
         },
         "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+            # The modes of parkland/settings.py: the owner and its group (nginx), nobody else.
+            "OPTIONS": {
+                "location": str(tmp_path / "private"),
+                "base_url": None,
+                "file_permissions_mode": 0o640,
+                "directory_permissions_mode": 0o750,
+            },
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }

@@ -14,7 +14,7 @@ def test_all_checks_pass(client):
     assert response["Content-Type"] == "application/json"
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "storage": "ok", "migrations": "ok"},
+        "checks": {"database": "ok", "storage": "ok", "cache": "ok", "migrations": "ok"},
     }
     # No sign-in, no session, nothing cached on the way.
     assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
@@ -29,6 +29,27 @@ def test_head_works_and_a_post_is_refused(client):
 def test_the_storage_check_writes_and_deletes_a_file(client, settings):
     client.get("/healthz")
     assert list(settings.EVIDENCE_ROOT.iterdir()) == []
+    assert list(settings.PRIVATE_ROOT.iterdir()) == []
+
+
+def test_a_private_storage_that_cannot_be_written_is_503(client, settings, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the private folder should be")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blocker / "private"), "base_url": None},
+        },
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["failed"] == ["storage"]
+
+
+def test_a_cache_that_keeps_nothing_is_503(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["failed"] == ["cache"]
 
 
 def test_a_storage_that_cannot_be_written_is_503(client, settings, tmp_path):
@@ -46,7 +67,7 @@ def test_a_storage_that_cannot_be_written_is_503(client, settings, tmp_path):
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "failed" and body["failed"] == ["storage"]
-    assert body["checks"] == {"database": "ok", "storage": "failed", "migrations": "ok"}
+    assert body["checks"] == {"database": "ok", "storage": "failed", "cache": "ok", "migrations": "ok"}
     assert "not-a-folder" not in response.content.decode()  # no paths, no error text
 
 

@@ -129,7 +129,8 @@ def test_a_dry_run_shows_every_row_then_confirming_imports_them_all(client, worl
     assert counts() == before, "a dry run writes nothing"
 
     waiting = waiting_files()
-    assert len(waiting) == 2 and all(oct(p.stat().st_mode)[-3:] == "600" for p in waiting)
+    # Readable by the owner and its group (nginx), by nobody else.
+    assert len(waiting) == 2 and all(oct(p.stat().st_mode)[-3:] == "640" for p in waiting)
     token = client.session["ledger_import"]
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token) and token not in page.text
 
