@@ -6,10 +6,12 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .. import scoping
 from ..models import (
+    OPEN_STATUSES,
     CaseEvent,
     DisposalCase,
     ProblemFlag,
@@ -74,6 +76,21 @@ class CaseForm(CaseRulesOnItsFields, StyledForm, forms.ModelForm):
             )
         else:
             del self.fields["version"]
+
+    def clean_parcel(self):
+        parcel = self.cleaned_data["parcel"]
+        if not self.instance.pk and (open_case := parcel.cases.filter(status__in=OPEN_STATUSES).first()):
+            # At most one open case per parcel (the database holds it too): say which, and link to it.
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Parcel %(parcel)s already has an open case:") % {"parcel": parcel.code},
+                    open_case.get_absolute_url(),
+                    open_case.number,
+                ),
+                code="open_case",
+            )
+        return parcel
 
 
 class EventForm(StyledForm, forms.ModelForm):

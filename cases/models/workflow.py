@@ -62,6 +62,21 @@ class Transition(NamedTuple):
         return self.kind.button_label(self.target)
 
 
+class StepOption(NamedTuple):
+    """A step from the case's status as one user sees it: what stops them taking it now (their role,
+    missing evidence or dates, the parcel's other open case), and whether they may override the
+    missing evidence with a written reason."""
+
+    transition: Transition
+    blocked_by: tuple = ()
+    override: bool = False
+    open_case: object = None  # the parcel's other open case, which keeps a closed one from reopening
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocked_by
+
+
 _OFFICER, _SUPERVISOR, _PARK_ADMIN = (
     Membership.Role.OFFICER,
     Membership.Role.SUPERVISOR,
@@ -198,6 +213,19 @@ class StepFigures:
         return cls()
 
 
+def _role_needed(transition: Transition) -> str:
+    """Why a user without the step's role cannot take it, in the words the case page uses."""
+    if transition.kind == TransitionKind.WITHDRAW:
+        return _("Only a supervisor or a park administrator may withdraw a case.")
+    if transition.kind == TransitionKind.REOPEN:
+        return _("Only a park administrator may reopen a closed case.")
+    if transition.role == _SUPERVISOR:
+        return _("Moving this case to “%(status)s” needs a supervisor.") % {
+            "status": _status_label(transition.target)
+        }
+    return _("Needs the role of %(role)s.") % {"role": Membership.Role(transition.role).label}
+
+
 def _status_label(code: str) -> str:
     return str(Status(code).label) if code in Status.values else code
 
@@ -224,6 +252,44 @@ class Workflow:
         """The steps `user` may make on this case now, by the table and by their role in its park."""
         rank = Membership.rank_of(Membership.objects.role_of(user, self.parcel.park))
         return [t for t in self.transitions_from_here() if rank >= Membership.rank_of(t.role)]
+
+    def step_options(self, user) -> list[StepOption]:
+        """Every step the table allows from here, each with what stops `user` taking it now: the same
+        guards as `transition_to`, checked before the user types anything."""
+        rank = Membership.rank_of(Membership.objects.role_of(user, self.parcel.park))
+        supervisor = rank >= Membership.rank_of(_SUPERVISOR)
+        options = []
+        for t in self.transitions_from_here():
+            blocked = []
+            if rank < Membership.rank_of(t.role):
+                blocked.append(_role_needed(t))
+            blocked += self._missing_dates(t.target)
+            missing = []
+            if t.kind == TransitionKind.FORWARD:
+                missing = EvidenceRequirement.objects.missing_for(self, t.target)
+            if missing and not supervisor:
+                blocked += [_("Missing evidence: %(document)s.") % {"document": r} for r in missing]
+            open_case = self.other_open_case() if t.kind == TransitionKind.REOPEN else None
+            if open_case is not None:
+                blocked.append(self._open_case_message(open_case))
+            options.append(StepOption(t, tuple(blocked), bool(missing) and supervisor, open_case))
+        return options
+
+    def other_open_case(self):
+        """The parcel's open case other than this one, if there is one (at most one may be open)."""
+        return (
+            type(self)
+            ._default_manager.filter(parcel_id=self.parcel_id, status__in=OPEN_STATUSES)
+            .exclude(pk=self.pk)
+            .only("pk", "number")
+            .first()
+        )
+
+    def _open_case_message(self, open_case) -> str:
+        return _(
+            "Parcel %(parcel)s has an open case, %(number)s: a parcel has at most one open case, "
+            "so this one can be reopened only once that one is closed."
+        ) % {"parcel": self.parcel.code, "number": open_case.number}
 
     def _reopen_target(self) -> str:
         # A closed case imported without its earlier status goes back to the first step that fits.
@@ -320,6 +386,8 @@ class Workflow:
         if transition.needs_reason and not reason:
             problems.insert(0, _("Give a reason for this step."))
         problems += self._missing_dates(transition.target)
+        if transition.kind == TransitionKind.REOPEN and (open_case := self.other_open_case()):
+            problems.append(self._open_case_message(open_case))
         forward = transition.kind == TransitionKind.FORWARD
         missing = EvidenceRequirement.objects.missing_for(self, transition.target) if forward else []
         evidence_messages = [

@@ -172,8 +172,7 @@ def _case_page(request, case, *, posted_form: TransitionForm | None = None, stat
     user = request.user
     role = scoping.role_in(user, case.parcel.park)
     rank = Membership.rank_of(role)
-    is_supervisor = rank >= Membership.rank_of(Role.SUPERVISOR)
-    transitions = case.transitions_for(user) if rank >= Membership.rank_of(Role.OFFICER) else []
+    options = case.step_options(user) if rank >= Membership.rank_of(Role.OFFICER) else []
     next_step = case.next_forward_step()
     checklist = next_step_checklist(case)
     checklist_missing = sum(1 for _r, met in checklist if not met)
@@ -185,23 +184,25 @@ def _case_page(request, case, *, posted_form: TransitionForm | None = None, stat
             "doc_type", "-uploaded_at"
         )
     )
-    steps = []
-    for t in transitions:
+    steps, blocked_steps = [], []
+    for option in options:
+        t = option.transition
         if posted_form is not None and posted_form.transition == t:
-            form = posted_form
+            # The refused step stays a form, with what was typed and the reasons it was refused.
+            steps.append({"transition": t, "form": posted_form, "option": option})
+        elif option.allowed:
+            form = _transition_form(case, t, offer_override=option.override)
+            steps.append({"transition": t, "form": form, "option": option})
         else:
-            forward = t.kind == TransitionKind.FORWARD
-            offer_override = is_supervisor and forward and bool(checklist_missing) and t == next_step
-            form = _transition_form(case, t, offer_override=offer_override)
-        steps.append({"transition": t, "form": form})
+            blocked_steps.append({"transition": t, "form": None, "option": option})
     context = {
         "case": case,
         "can_edit": rank >= Membership.rank_of(Role.OFFICER),
         # A closed case is read-only until a park administrator reopens it.
         "may_change": case.is_open and rank >= Membership.rank_of(Role.OFFICER),
         "transitions": steps,
+        "blocked_steps": blocked_steps,
         "next_step": next_step,
-        "next_step_offered": bool(next_step) and any(t.target == next_step.target for t in transitions),
         "next_step_label": Status(next_step.target).label if next_step else "",
         "checklist": checklist,
         "checklist_missing": checklist_missing,

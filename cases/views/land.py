@@ -142,9 +142,12 @@ def _aggregate_of(rows, function: str, field: str, output_field) -> Subquery:
 
 def parcel_detail(request, pk: int):
     parcel = get_object_or_404(scoping.parcels_for(request.user).select_related("park", "enterprise"), pk=pk)
+    cases = list(parcel.cases.select_related("officer").order_by("-opened_on"))
     context = {
         "parcel": parcel,
-        "cases": parcel.cases.select_related("officer").order_by("-opened_on"),
+        "cases": cases,
+        # A parcel has at most one open case: the page leads to it instead of offering a new one.
+        "open_case": next((case for case in cases if case.status in OPEN_STATUSES), None),
         "history": history_of(parcel),
         "can_edit": scoping.has_role(request.user, parcel.park, Role.OFFICER),
     }

@@ -70,6 +70,7 @@ def test_uploads_turn_the_checklist_green_and_the_case_is_identified(
     sign_in("demo-supervisor")
     page.goto(f"{live_server.url}/cases/{case.number}/")
     step = page.locator("form.transition-form[data-target=identified]")
+    step.locator("button").click()  # the step chosen: its date appears
     step.locator("[name=identified_on]").fill("2026-11-20")
     step.locator("button").click()
     expect(page.locator(".alert-success")).to_be_visible()

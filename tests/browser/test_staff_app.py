@@ -70,6 +70,7 @@ def test_officer_records_a_case_and_moves_it_forward(demo, live_server, page, si
     page.goto(f"{live_server.url}/cases/{case.number}/")
     step = page.locator("form.transition-form[data-target=identified]")
     expect(step.locator("[name=identified_on]")).to_have_value(today.isoformat())
+    step.locator("button").click()  # the step chosen: its figures (and the override box) appear
     step.locator("[name=identified_on]").fill(tomorrow)
     step.locator("button").click()
     with translation.override("zh-hans"):
