@@ -187,12 +187,13 @@ def test_the_results_page_reads_the_same_number_of_queries_whatever_the_enterpri
     client.get("/evaluation/?park=HZ&year=2024")
     with django_assert_max_num_queries(30) as few:
         client.get("/evaluation/?park=HZ&year=2024")
+    budget = len(few)  # read now: the next request empties the connection's query log
     for index in range(4, 24):
         enterprise = factories.make_enterprise(park=world.park, credit_code=factories.credit_code())
         parcel = factories.make_parcel(park=world.park, code=f"HZ-{index:02d}", enterprise=enterprise)
         YearFigures.objects.create(enterprise=enterprise, parcel=parcel, year=2024, tax_wan=Decimal(index))
     client.post("/evaluation/run/", {"park": "HZ", "year": "2024"})
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(budget):
         client.get("/evaluation/?park=HZ&year=2024")
 
 

@@ -27,6 +27,7 @@ from cases.models import (
     ProjectLead,
     RevitalisationMeasure,
 )
+from evaluation.demo import load_demo_evaluation
 
 __all__ = ["LEDGER_DATE", "Command"]
 
@@ -79,6 +80,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"XQ 界址 boundaries ({boundaries.file_name}): {boundaries.created} created, "
             f"{boundaries.updated} updated, {boundaries.unchanged} unchanged."
+        )
+        evaluation = load_demo_evaluation()
+        self.stdout.write(
+            f"XQ 亩均效益 per-mu evaluation: {evaluation['figures']} rows of yearly figures, "
+            f"{evaluation['runs']} published runs, {evaluation['commitments']} grant commitments created."
         )
 
     def report(self, loader: Loader, logins: list[Login], *, password: str | None) -> None:
