@@ -11,10 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.files import File
-from django.db.models import Count, Q
-from django.http import HttpRequest, QueryDict
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext
 
 from cases import reporting, scoping
@@ -22,13 +19,11 @@ from cases.exports import csv_chunks, export_rows, list_workbook
 from cases.ledger.importing import import_ledger
 from cases.ledger.report import LedgerReport, report_xlsx
 from cases.ledger.writing import ledger_xlsx
-from cases.models import CustodyEvent, DisposalCase, Park
-from cases.models.evidence import evidence_storage
+from cases.models import DisposalCase, Park
 from cases.templatetags.parkland import person
-from cases.uploads import read_chunks, stream_zip
 from cases.views import case as case_views
 from cases.views import land, revitalisation
-from cases.views.evidence import _index_columns, _path_safe
+from cases.views.evidence import case_evidence_zip
 
 from .models import Job, JobKind, job_storage
 from .running import JobFailed, Outcome, Progress
@@ -106,84 +101,29 @@ def report(job: Job, progress: Progress) -> Outcome:
         reporting.to_pdf(figures, produced_by=produced_by) if fmt == "pdf" else reporting.to_xlsx(figures)
     )
     name = f"disposal-report-{figures.park.code if figures.park else 'all'}-{figures.year}"
-    if figures.as_of:
+    if job.parameters.get("as_of"):  # a scheduled month's report names its month
         name += f"-{figures.as_of:%m}"
     return Outcome(file_name=f"{name}.{fmt}", content=content)
 
 
 def evidence_zip(job: Job, progress: Progress) -> Outcome:
-    """The case file as the page's zip: every current document and an index, written to a file."""
-    case = (
-        scoping.cases_for(job.user)
-        .select_related("parcel__park")
-        .filter(number=job.parameters["case"])
-        .first()
-    )
+    """The case file, made by the page's own view (its checks, custody records and index) as the
+    user who asked, and written to a file instead of streamed."""
+    request = as_request(job.user, "")
+    request.META["REMOTE_ADDR"] = job.parameters.get("ip_address") or ""
+    case = scoping.cases_for(job.user).filter(number=job.parameters["case"]).first()
     if case is None:
         raise JobFailed(gettext("The case is no longer there or you may no longer see it."))
-    documents = list(
-        case.documents.current()
-        .select_related("uploaded_by")
-        .annotate(
-            downloads=Count("custody", filter=Q(custody__action=CustodyEvent.Action.DOWNLOADED)),
-            custody_events=Count("custody"),
-        )
-        .order_by("doc_type", "document_date", "pk")
-    )
-    storage = evidence_storage()
-    if missing := [d for d in documents if not storage.exists(d.file.name)]:
-        raise JobFailed(
-            gettext(
-                "The file of “%(title)s” is missing from storage, so the case file cannot be exported; "
-                "tell the system administrator."
-            )
-            % {"title": missing[0].title}
-        )
-    now = timezone.localtime()
-    names = {
-        d.pk: f"{index:02d}-{_path_safe(d.get_doc_type_display())}-{d.original_name}"
-        for index, d in enumerate(documents, 1)
-    }
-    CustodyEvent.objects.bulk_create(
-        CustodyEvent(
-            document=d,
-            action=CustodyEvent.Action.EXPORTED,
-            actor=job.user,
-            ip_address=job.parameters.get("ip_address"),
-        )
-        for d in documents
-    )
-    columns = _index_columns(names)
-    index_csv = b"".join(csv_chunks(columns, documents))
-    context = {
-        "case": case,
-        "documents": documents,
-        "names": names,
-        "columns": columns,
-        "now": now,
-        "user": job.user,
-    }
-    index_html = render_to_string("cases/evidence_index.html", context).encode("utf-8")
-    total_bytes = sum(d.size for d in documents) or 1
-    progress.start(total_bytes, gettext("Packing the documents"))
-    copied = 0
-
-    def file_chunks(document):
-        nonlocal copied
-        with storage.open(document.file.name, "rb") as handle:
-            for chunk in read_chunks(handle):
-                copied += len(chunk)
-                progress.advance(copied)
-                yield chunk
-
-    entries = [
-        ("index.csv", now, [index_csv]),
-        ("index.html", now, [index_html]),
-        *((f"files/{names[d.pk]}", timezone.localtime(d.uploaded_at), file_chunks(d)) for d in documents),
-    ]
+    try:
+        response = case_evidence_zip(request, case.number)
+    except Http404 as error:
+        raise JobFailed(str(error)) from error
+    size = sum(case.documents.current().values_list("size", flat=True))
+    progress.start(size or 1, gettext("Packing the documents"))
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the storage, closed with the File
-    for data in stream_zip(entries):
+    for data in response.streaming_content:
         spool.write(data)
+        progress.advance(spool.tell())
     spool.seek(0)
     return Outcome(file_name=f"{case.number}-evidence.zip", content=File(spool))
 
