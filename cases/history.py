@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .models.wording import reason_in_words
 from .templatetags.parkland import person
 
 KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -78,7 +79,7 @@ def history_of(obj, *, limit: int = 200) -> list[HistoryEntry]:
                 when=record.history_date,
                 who=person(user) if user else str(_("system")),
                 kind=str(KINDS.get(record.history_type, record.history_type)),
-                reason=record.history_change_reason or "",
+                reason=reason_in_words(record.history_change_reason or ""),
                 changes=changes,
             )
         )

@@ -157,7 +157,11 @@ class DisposalCase(Workflow, models.Model):
     search_grams = GramsField(_("search bigrams"), blank=True, default="", editable=False)
 
     objects = DisposalCaseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "search_grams"])
+    # A step's reason is kept whole, after the code of the step (models/wording.py).
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "search_grams"],
+        history_change_reason_field=models.TextField(null=True),
+    )
 
     class Meta:
         verbose_name = _("disposal case")

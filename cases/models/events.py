@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from ..validators import PastDateValidator, PlannedDateValidator
 from .base import choice_constraint
 from .choices import OPEN_STATUSES, Status
+from .wording import SystemText, in_words, step_figures_in_words
 
 
 class EventKind(models.TextChoices):
@@ -78,6 +79,8 @@ class CaseEventQuerySet(models.QuerySet):
             kind=EventKind.SITE_INSPECTION,
             occurred_on=on,
             title=title,
+            title_code=SystemText.INSPECTION,
+            title_params={"count": len(photos)},
             details=note.strip(),
             people_present=people_present.strip(),
             submission_key=key,
@@ -120,6 +123,10 @@ class CaseEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     occurred_on = models.DateField(_("date"), validators=[PastDateValidator(_("date"))])
     title = models.CharField(_("title"), max_length=200)
+    # A title the system wrote, as its code and parameters, shown in the reader's language
+    # (wording.py); empty for a title a person typed. `title` keeps the working language's words.
+    title_code = models.CharField(_("system title"), max_length=40, blank=True, choices=SystemText.choices)
+    title_params = models.JSONField(_("system title parameters"), default=dict, blank=True)
     details = models.TextField(_("details"), blank=True)
     due_on = models.DateField(
         _("response due"),
@@ -225,6 +232,7 @@ class CaseEvent(models.Model):
             choice_constraint("kind", EventKind),
             choice_constraint("from_status", Status, blank=True),
             choice_constraint("to_status", Status, blank=True),
+            choice_constraint("title_code", SystemText, blank=True),
         ]
         indexes = [
             models.Index(fields=["case", "occurred_on"], name="cases_event_case_date_idx"),
@@ -238,6 +246,21 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_on:%Y-%m-%d} {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language when the system wrote it; as typed when a person did."""
+        return in_words(self.title_code, self.title_params) or self.title
+
+    @property
+    def display_details(self) -> str:
+        """The details, with the figures a step carried (stored first, in the working language) in
+        the reader's language."""
+        figures = step_figures_in_words(self.title_params or {})
+        if not figures:
+            return self.details
+        rest = self.details.split("\n", 1)[1] if "\n" in self.details else ""
+        return "\n".join(filter(None, [figures, rest]))
 
     def clean(self) -> None:
         super().clean()

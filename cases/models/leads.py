@@ -186,6 +186,8 @@ class ProjectLead(models.Model):
                 title=str(
                     _("Project lead linked %(how)s: %(lead)s") % {"how": LeadLink(link).label, "lead": self}
                 )[:200],
+                title_code="lead_linked",
+                title_params={"how": link, "lead": str(self)},
                 actor=by,
                 measure=self.measure,
             )

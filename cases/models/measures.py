@@ -431,12 +431,18 @@ class RevitalisationMeasure(models.Model):
                 kind=CaseEvent.Kind.MEASURE,
                 occurred_on=timezone.localdate(),
                 title=title[:200],
+                title_code="measure_recorded" if created else "measure_changed",
+                title_params=self._wording_params(),
                 details=details,
                 actor=by,
                 measure=self,
             )
 
     record.alters_data = True
+
+    def _wording_params(self) -> dict:
+        """The measure as its timeline events name it, in the reader's language (models/wording.py)."""
+        return {"method": self.method, "partner": self.partner.name if self.partner_id else ""}
 
     def _changes_since_saved(self) -> list[tuple[str, str, str]]:
         """(label, old, new) of each field that differs from the saved row, in the active language."""
@@ -585,7 +591,7 @@ class RevitalisationMeasure(models.Model):
                 )
                 % {"date": on.isoformat(), "opened": opened_on.isoformat()}
             )
-        previous = self.get_status_display()
+        previous, previous_code = self.get_status_display(), self.status
         self.status = to
         if to == MeasureStatus.NEGOTIATING and not self.started_on:
             self.started_on = on
@@ -603,6 +609,8 @@ class RevitalisationMeasure(models.Model):
                 kind=CaseEvent.Kind.MEASURE,
                 occurred_on=on,
                 title=f"{self}: {previous} → {self.get_status_display()}"[:200],
+                title_code="measure_step",
+                title_params=self._wording_params() | {"measure_from": previous_code, "measure_to": to},
                 details=reason.strip(),
                 actor=by,
                 measure=self,

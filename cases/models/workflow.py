@@ -18,6 +18,7 @@ from .choices import CLOSED_STATUSES, OPEN_STATUSES, PRE_IDENTIFICATION_STATUSES
 from .events import CaseEvent
 from .evidence import EvidenceRequirement
 from .parks import Membership
+from .wording import SystemText, reason_with_code
 
 
 class TransitionKind(models.TextChoices):
@@ -143,6 +144,17 @@ class StepFigures:
     @property
     def step_date(self) -> date | None:
         return self.identified_on or self.disposed_on
+
+    def as_params(self) -> dict:
+        """The figures as the step's event keeps them, to be shown in the reader's language."""
+        if self.identified_on:
+            return {"identified_on": self.identified_on.isoformat()}
+        if self.disposed_on:
+            return {
+                "disposed_on": self.disposed_on.isoformat(),
+                "disposed_area_m2": str(self.disposed_area_m2),
+            }
+        return {}
 
     def summary(self) -> str:
         with translation.override(settings.LANGUAGE_CODE):
@@ -337,7 +349,8 @@ class Workflow:
         snapshot = {field: getattr(self, field) for field in _TRANSITION_FIELDS}
         snapshot_version = self.version
         self._apply_checked(transition, figures, snapshot)
-        self._change_reason = f"{_status_change_title(old_status, new_status)} {reason}".strip()[:100]
+        moved = {"from": old_status, "to": new_status}
+        self._change_reason = reason_with_code(SystemText.STATUS_CHANGE, moved, reason)
         try:
             with transaction.atomic():
                 self.save_versioned(by=by)
@@ -345,6 +358,8 @@ class Workflow:
                     kind=CaseEvent.Kind.STATUS_CHANGE,
                     occurred_on=on or figures.step_date or timezone.localdate(),
                     title=_status_change_title(old_status, new_status),
+                    title_code=SystemText.STATUS_CHANGE,
+                    title_params=moved | figures.as_params(),
                     details="\n".join(filter(None, [figures.summary(), reason])),
                     actor=by,
                     from_status=old_status,
