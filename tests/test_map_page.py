@@ -200,3 +200,17 @@ def test_a_parcel_without_a_boundary_says_so(client, world):
     parcel = factories.make_parcel(park=world["park"], code="ZD-NB")
     html = client.get(reverse("parcel-detail", args=[parcel.pk])).content.decode()
     assert "parcel-focus" not in html and "ZD-NB" in html
+
+
+def test_the_printable_report_shows_the_park_map(client, world):
+    sign_in(client, world["viewer"])
+    html = client.get(
+        reverse("report-monthly-print"), {"year": 2022, "park": world["park"].code}
+    ).content.decode()
+    assert 'class="park-map-figure"' in html
+    assert html.count('<path class="parcel') == 3  # the park's parcels, not another park's
+
+
+def test_the_radar_links_to_its_map(client, world):
+    sign_in(client, world["viewer"])
+    assert "/map/?colour=radar" in client.get(reverse("radar")).content.decode()

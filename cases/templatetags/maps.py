@@ -1,6 +1,6 @@
 """Maps on the pages that show one parcel or one park: `{% parcel_map parcel %}` draws the parcel
-among its neighbours (the parcels of its park within the map's box), `{% park_map parks %}` the
-parks' parcels coloured by status (the monthly report). Both read the parcels in two queries."""
+among its neighbours (the parcels of its park within the map's box), `{% report_map report %}` the
+report's parcels coloured by status. Both read the parcels in two queries."""
 
 from django import template
 from django.utils import timezone
@@ -9,6 +9,7 @@ from .. import scoping
 from ..mapping.colours import colouring
 from ..mapping.drawing import draw
 from ..mapping.parcels import map_parcels
+from ..models import LandParcel
 from ..views.mapping import parcel_url
 
 register = template.Library()
@@ -41,10 +42,12 @@ def parcel_map(context, parcel):
 
 
 @register.inclusion_tag("includes/park_map_figure.html")
-def park_map(parcels_queryset, title=""):
-    """The parcels of `parcels_queryset` (already scoped) coloured by status, for print."""
+def report_map(report):
+    """The parcels of the report's park (or of the parks it covers) coloured by case status, for
+    the printable report and its PDF. The report's parks are already the reader's."""
     today = timezone.localdate()
     scheme = colouring("status")
-    parcels = map_parcels(parcels_queryset)
+    parks = {"park": report.park} if report.park else {"park__code__in": list(report.by_park)}
+    parcels = map_parcels(LandParcel.objects.filter(**parks))
     drawing = draw(parcels, scheme, today=today, width=760)
-    return {"drawing": drawing, "legend": _legend(scheme, parcels, today), "title": title}
+    return {"drawing": drawing, "legend": _legend(scheme, parcels, today)}
