@@ -10,6 +10,7 @@ from django.utils.formats import get_format
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 
 from cases.markup import escaped, html
@@ -72,7 +73,13 @@ def row_cells(context, columns, row):
     key = ("parkland-row-cells", id(columns))
     found = context.render_context.get(key)
     if found is None:  # once a page: each column's opening tag, and the language's date format
-        opening = [html('<td class="{}">', c.td_class) if c.td_class else "<td>" for c in columns]
+        # data-col and data-label let a phone show the row as a card of labelled values (parkland.css).
+        opening = [
+            html('<td class="{}" data-col="{}" data-label="{}">', c.td_class, c.key, capfirst(c.label))
+            if c.td_class
+            else html('<td data-col="{}" data-label="{}">', c.key, capfirst(c.label))
+            for c in columns
+        ]
         found = context.render_context[key] = (
             list(zip(columns, opening, strict=True)),
             _iso_dates(get_language()),
