@@ -396,6 +396,11 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL") or env("PARKLAND_REDIS_URL")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or env("PARKLAND_REDIS_URL") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_DEFAULT_QUEUE = env("PARKLAND_JOBS_QUEUE", "parkland")
+if CELERY_BROKER_URL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A worker writes progress on a connection of its own, so that progress made inside the ledger
+    # import's one transaction is seen while it runs (jobs/running.py).
+    DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 CELERY_TASK_EAGER_PROPAGATES = True
 # A job's message is acknowledged when it ends, and given back if its worker dies, one at a time.
 CELERY_TASK_ACKS_LATE = True
