@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 # The test suite and the migration check need a key; a real one comes from the environment.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-parkland-tests-only-not-a-secret}
 
-.PHONY: run test lint format messages clean bench load drill wheelhouse
+.PHONY: run test lint format messages clean bench load drill wheelhouse worker beat
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,17 @@ WHEELHOUSE ?= var/wheelhouse
 wheelhouse: | $(BIN)/python
 	$(BIN)/pip wheel --quiet --wheel-dir $(WHEELHOUSE) '.[test]' pip 'setuptools>=69' wheel
 	@ls $(WHEELHOUSE) | wc -l | xargs echo "wheels in $(WHEELHOUSE):"
+
+# Background jobs (docs/jobs.md): a Celery worker and the once-a-cluster schedule, on the Redis of
+# PARKLAND_REDIS_URL (default here redis://127.0.0.1:6379/0). Without a broker, `make run` runs jobs in-process.
+REDIS_URL ?= $${PARKLAND_REDIS_URL:-redis://127.0.0.1:6379/0}
+WORKER_ARGS ?= --concurrency=2 --loglevel=info
+worker: $(VENV)/.installed
+	PARKLAND_REDIS_URL=$(REDIS_URL) $(BIN)/celery -A parkland worker $(WORKER_ARGS)
+
+beat: $(VENV)/.installed
+	mkdir -p var
+	PARKLAND_REDIS_URL=$(REDIS_URL) $(BIN)/celery -A parkland beat --loglevel=info --schedule var/celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
