@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def job_storage():
@@ -98,7 +99,7 @@ class Job(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_at = models.DateTimeField(pgettext_lazy("job", "started at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("removed after"), null=True, blank=True)
@@ -211,7 +212,7 @@ class ScheduledRun(models.Model):
     period = models.CharField(
         _("period"), max_length=10, help_text=_("2026-11 for a month, 2026-11-30 for a day.")
     )
-    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    started_at = models.DateTimeField(pgettext_lazy("job", "started at"), default=timezone.now)
     host = models.CharField(_("host"), max_length=200, blank=True)
     jobs = models.ManyToManyField(Job, verbose_name=_("jobs"), blank=True)
 
