@@ -37,6 +37,7 @@ PAGES = {
     "Enterprise": ("enterprise-detail", "pk"),
     "Partner": ("partner-detail", "pk"),
     "ProjectLead": ("lead-detail", "pk"),
+    "RevitalisationMeasure": ("measure-detail", "pk"),
 }
 
 
@@ -114,8 +115,10 @@ def measure_case(row, value):
 def measure_method(row, value):
     method = row.get_method_display()
     if not row.project_name:
-        return html("{}", method)
-    return html('{}<div class="small text-secondary">{}</div>', method, row.project_name)
+        return html('<a href="{}">{}</a>', url_of(row), method)
+    return html(
+        '<a href="{}">{}</a><div class="small text-secondary">{}</div>', url_of(row), method, row.project_name
+    )
 
 
 def measure_partner(row, value):

@@ -44,8 +44,8 @@ CELL_TEMPLATES = {
     cells.lead_case: '{% if row.case %}<a href="{{ row.case.get_absolute_url }}">{{ row.case.number }}</a>'
     "{% else %}—{% endif %}",
     cells.measure_case: '<a href="{{ row.case.get_absolute_url }}">{{ row.case.number }}</a>',
-    cells.measure_method: '{{ row.get_method_display }}{% if row.project_name %}<div class="small '
-    'text-secondary">{{ row.project_name }}</div>{% endif %}',
+    cells.measure_method: '<a href="{{ row.get_absolute_url }}">{{ row.get_method_display }}</a>'
+    '{% if row.project_name %}<div class="small text-secondary">{{ row.project_name }}</div>{% endif %}',
     cells.measure_partner: '{% if row.partner %}<a href="{{ row.partner.get_absolute_url }}">'
     "{{ row.partner.name }}</a>{% else %}—{% endif %}",
     cells.own_link: '<a class="fw-medium" href="{{ row.get_absolute_url }}">{{ value }}</a>',

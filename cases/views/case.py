@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,9 @@ from ..history import history_of
 from ..models import (
     CaseEvent,
     DisposalCase,
+    EvidenceDocument,
     Membership,
+    RevitalisationMeasure,
     Status,
     TransitionKind,
 )
@@ -177,7 +180,9 @@ def _case_page(request, case, *, posted_form: TransitionForm | None = None, stat
     checklist = next_step_checklist(case)
     checklist_missing = sum(1 for _r, met in checklist if not met)
     events = list(
-        case.events.select_related("actor", "evidence").order_by("-occurred_on", "-created_at", "-pk")
+        case.events.select_related("actor", "evidence", "measure")
+        .prefetch_related(Prefetch("photos", queryset=EvidenceDocument.objects.order_by("pk")))
+        .order_by("-occurred_on", "-created_at", "-pk")
     )
     documents = list(
         case.documents.select_related("uploaded_by", "superseded_by", "withdrawn_by").order_by(
@@ -349,6 +354,11 @@ def _case_child_form(request, number: str, *, form_class, template: str, title, 
     if request.method == "POST":
         if form.is_valid():
             obj = form.save(commit=False)
+            if isinstance(obj, RevitalisationMeasure):
+                # Its creation goes onto the case's timeline with it.
+                obj.record(by=request.user)
+                messages.success(request, success)
+                return redirect(case.get_absolute_url())
             if isinstance(obj, CaseEvent):
                 obj.actor = request.user
             obj._history_user = request.user

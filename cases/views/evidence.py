@@ -1,5 +1,6 @@
 """The case file: uploads, downloads, versions, withdrawal, custody log and the zip export."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,7 @@ from ..models import (
     Membership,
 )
 from ..models.evidence import evidence_storage
+from ..photos import location_free, strips_location
 from ..templatetags.parkland import person
 from ..uploads import read_chunks, stream_zip
 from .common import (
@@ -45,7 +47,7 @@ Role = Membership.Role
 def _document_or_404(request, pk: int):
     return get_object_or_404(
         scoping.documents_for(request.user).select_related(
-            "case__parcel__park", "uploaded_by", "withdrawn_by", "supersedes", "superseded_by"
+            "case__parcel__park", "uploaded_by", "withdrawn_by", "supersedes", "superseded_by", "inspection"
         ),
         pk=pk,
     )
@@ -169,21 +171,49 @@ def _version_chain(document) -> list:
 def evidence_download(request, pk: int):
     """The file, after the permission check and its custody record; sent as PARKLAND_DOWNLOADS says."""
     document = _document_or_404(request, pk)
+    stripped = strips_location(document.case.parcel.park, document.content_type)
     try:
-        response = send_file(
-            "evidence",
-            document.file.name,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        if stripped:
+            # Only the worker can take the position out, so this copy never goes by nginx or the bucket.
+            response = _location_free_response(document)
+        else:
+            response = send_file(
+                "evidence",
+                document.file.name,
+                filename=document.original_name,
+                content_type=document.content_type,
+            )
     except FileNotFoundError as error:
         raise Http404(
             gettext("The file of this document is missing from storage; tell the system administrator.")
         ) from error
     document.record_custody(
-        CustodyEvent.Action.DOWNLOADED, by=request.user, ip_address=client_address(request)
+        CustodyEvent.Action.DOWNLOADED,
+        by=request.user,
+        ip_address=client_address(request),
+        note=_location_removed_note() if stripped else "",
     )
     return response
+
+
+def _location_free_response(document) -> StreamingHttpResponse:
+    handle = evidence_storage().open(document.file.name, "rb")
+
+    def chunks():
+        with handle:
+            yield from location_free(handle, document.content_type)
+
+    response = StreamingHttpResponse(chunks(), content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, document.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _location_removed_note() -> str:
+    # Stored in the working language, as the other texts the system writes into the record.
+    with override(settings.LANGUAGE_CODE):
+        return str(_("copy without the photo's position"))
 
 
 @require_POST
@@ -244,16 +274,19 @@ def case_evidence_zip(request, number: str):
         for index, d in enumerate(documents, 1)
     }
     _refuse_missing_files(documents)
+    park = case.parcel.park
+    stripped = {d.pk for d in documents if strips_location(park, d.content_type)}
     CustodyEvent.objects.bulk_create(
         CustodyEvent(
             document=d,
             action=CustodyEvent.Action.EXPORTED,
             actor=request.user,
             ip_address=client_address(request),
+            note=_location_removed_note() if d.pk in stripped else "",
         )
         for d in documents
     )
-    columns = _index_columns(names)
+    columns = _index_columns(names, stripped)
     index_csv = csv_response(columns, documents, "index").content
     index_html = render_to_string(
         "cases/evidence_index.html",
@@ -261,6 +294,7 @@ def case_evidence_zip(request, number: str):
             "case": case,
             "documents": documents,
             "names": names,
+            "stripped": stripped,
             "columns": columns,
             "now": now,
             "user": request.user,
@@ -270,7 +304,10 @@ def case_evidence_zip(request, number: str):
 
     def file_chunks(document):
         with evidence_storage().open(document.file.name, "rb") as handle:
-            yield from read_chunks(handle)
+            if document.pk in stripped:
+                yield from location_free(handle, document.content_type)
+            else:
+                yield from read_chunks(handle)
 
     entries = [
         ("index.csv", now, [index_csv]),
@@ -296,8 +333,9 @@ def _refuse_missing_files(documents) -> None:
         )
 
 
-def _index_columns(names: dict) -> list[Column]:
-    """The columns of a case file's index, `names` being each document's file name in the archive."""
+def _index_columns(names: dict, stripped: set[int]) -> list[Column]:
+    """The columns of a case file's index, `names` being each document's file name in the archive and
+    `stripped` the documents whose copy in it goes without the photo's position."""
     return [
         Column("file", _("file in this archive"), lambda d: names[d.pk]),
         Column("doc_type", _("document type"), lambda d: d.get_doc_type_display()),
@@ -306,6 +344,11 @@ def _index_columns(names: dict) -> list[Column]:
         Column("obtained_on", _("date obtained"), lambda d: d.obtained_on),
         Column("issuing_authority", _("issuing authority"), lambda d: d.issuing_authority),
         Column("sha256", _("SHA-256"), lambda d: d.sha256),
+        Column(
+            "position_removed",
+            _("position removed from this copy (SHA-256 is the original's)"),
+            lambda d: _("yes") if d.pk in stripped else "",
+        ),
         Column("size", _("size (bytes)"), lambda d: d.size),
         Column(
             "uploaded",

@@ -12,16 +12,19 @@ from django.views.decorators.http import require_POST
 from .. import cells, scoping
 from ..exports import Column
 from ..filtersets import LeadFilterSet, MeasureFilterSet, PartnerFilterSet
-from ..forms import LeadForm, MeasureStepForm, PartnerForm
+from ..forms import LeadForm, MeasureForm, MeasureStepForm, PartnerForm
+from ..history import history_of
 from ..models import (
     LeadLink,
     Membership,
+    ProjectLead,
     RevitalisationMeasure,
 )
 from ..models.leads import DEFAULT_TOLERANCE_PCT
 from .common import (
     ScopedListView,
     case_or_404,
+    invalid,
     record_pages,
     refuse_if_closed,
     require_role,
@@ -82,6 +85,63 @@ class MeasureListView(ScopedListView):
         return context
 
 
+def _measure_or_404(request, pk: int, *, lock: bool = False):
+    measures = scoping.measures_for(request.user)
+    if lock:
+        # Locked, so that an edit and a step made at once cannot undo one another.
+        measures = measures.select_for_update(of=("self",))
+    return get_object_or_404(
+        measures.select_related(
+            "case__parcel__park", "case__parcel__enterprise", "partner", "collateral_parcel"
+        ),
+        pk=pk,
+    )
+
+
+def measure_detail(request, pk: int):
+    """A measure's own page: its typed terms, partner and case, its steps on the timeline, its history."""
+    measure = _measure_or_404(request, pk)
+    case = measure.case
+    officer = scoping.has_role(request.user, case.parcel.park, Role.OFFICER)
+    context = {
+        "measure": measure,
+        "case": case,
+        "events": measure.events.select_related("actor").order_by("-occurred_on", "-created_at", "-pk"),
+        "path": measure.path(),
+        "may_change": officer and case.is_open,
+        "history": history_of(measure),
+        "lead": ProjectLead.objects.filter(measure=measure).first(),
+    }
+    return render(request, "cases/measure_detail.html", context)
+
+
+def measure_edit(request, pk: int):
+    """Change a measure's terms; what changed goes onto the case's timeline. Steps are taken apart."""
+    measure = _measure_or_404(request, pk)
+    require_role(request.user, measure.case.parcel.park, Role.OFFICER)
+    if refused := refuse_if_closed(request, measure.case):
+        return refused
+    title = _("Edit the measure %(measure)s") % {"measure": measure}
+    if request.method != "POST":
+        form = MeasureForm(instance=measure, case=measure.case)
+        return render(request, "cases/measure_form.html", _edit_context(form, measure, title))
+    with transaction.atomic():
+        measure = _measure_or_404(request, pk, lock=True)
+        form = MeasureForm(request.POST, instance=measure, case=measure.case)
+        if not form.is_valid():
+            return invalid(request, "cases/measure_form.html", _edit_context(form, measure, title))
+        event = form.save(commit=False).record(by=request.user)
+    if event is None:
+        messages.info(request, _("Nothing was changed."))
+    else:
+        messages.success(request, _("The measure was saved; the change is on the case's timeline."))
+    return redirect(measure.get_absolute_url())
+
+
+def _edit_context(form, measure, title) -> dict:
+    return {"form": form, "case": measure.case, "title": title, "cancel_url": measure.get_absolute_url()}
+
+
 @require_POST
 def measure_step(request, number: str, pk: int):
     """Move a measure one step on (or abandon it); the step goes onto the case's timeline."""
@@ -98,12 +158,14 @@ def measure_step(request, number: str, pk: int):
 
 
 def _record_step(request, case, measure):
+    # From the measure's own page, back to it; else to the case.
+    back = measure.get_absolute_url() if request.POST.get("back") == "measure" else case.get_absolute_url()
     form = MeasureStepForm(request.POST, steps=measure.next_steps())
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(case.get_absolute_url())
+        return redirect(back)
     try:
         measure.advance(
             form.cleaned_data["to"],
@@ -120,7 +182,7 @@ def _record_step(request, case, measure):
             _("%(measure)s is now “%(status)s”.")
             % {"measure": measure, "status": measure.get_status_display()},
         )
-    return redirect(case.get_absolute_url())
+    return redirect(back)
 
 
 # Partners -------------------------------------------------------------------------------------
