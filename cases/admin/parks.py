@@ -10,7 +10,7 @@ from .base import ParkListFilter, RecentYearListFilter, Role, ScopedAdmin
 class ParkAdmin(ScopedAdmin):
     park_path = "pk"
     edit_role = Role.PARK_ADMIN
-    list_display = ["code", "name", "district"]
+    list_display = ["code", "name", "district", "strip_photo_location"]
     search_fields = ["code", "name", "district"]
 
     def park_of(self, obj):
