@@ -400,5 +400,5 @@ def event_deadline_met(request, number: str, pk: int):
         return refused
     event = get_object_or_404(case.events.filter(due_on__isnull=False, due_met_on__isnull=True), pk=pk)
     event.mark_deadline_met(request.user, timezone.localdate())
-    messages.success(request, _("Deadline marked as met: %(title)s.") % {"title": event.title})
+    messages.success(request, _("Deadline marked as met: %(title)s.") % {"title": event.display_title})
     return redirect(case.get_absolute_url())
