@@ -17,6 +17,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from cases.models import DisposalCase, DisposalTarget
+from cases.reporting import NARROW_CHART, chart
+from cases.templatetags.parkland import month_abbreviation, month_name
 from tests.factories import make_park, make_user
 from tests.worlds.reporting import (
     ALL_PARKS_MID_MAY,
@@ -307,6 +309,42 @@ def test_an_all_parks_target_applies_to_the_all_parks_report_and_to_a_park_witho
 # The chart ----------------------------------------------------------------------------------------
 
 
+def zh_month(month: int) -> str:
+    with translation.override("zh-hans"):
+        return month_name(month)
+
+
+def test_months_are_named_not_numbered():
+    with translation.override("en"):
+        assert [month_name(m) for m in (1, 12)] == ["January", "December"]
+        assert [month_abbreviation(m) for m in (1, 9)] == ["Jan", "Sep"]
+    with translation.override("zh-hans"):
+        assert [month_name(m) for m in (1, 12)] == ["1月", "12月"]
+        assert month_abbreviation(10) == "10月"
+
+
+def test_the_report_names_its_months_in_english(client):
+    client.force_login(load_demo())
+    client.cookies["django_language"] = "en"
+    response = client.get("/reports/monthly/?year=2022&park=XQ")
+    page = response.content.decode()
+    assert '<th scope="row">January</th>' in page
+    assert ">Jan</text>" in page and ">Dec</text>" in page  # the wide chart's axis
+    assert "M1<" not in page and "M12<" not in page
+    narrow = re.findall(r"<svg\b.*?</svg>", page, re.S)[1]
+    assert ">Jan</text>" in narrow and ">Feb</text>" not in narrow  # every other month on a phone
+    assert 'id="chart-narrow-title"' in narrow
+
+
+def test_the_phone_chart_is_narrower_with_larger_type():
+    report = type("Report", (), {"months": [], "benchmark_pct": Decimal("55.4")})()
+    wide, narrow = chart(report), chart(report, **NARROW_CHART)
+    assert (wide.width, wide.height, wide.bottom) == (760, 300, 260)  # the page's chart as it was
+    assert narrow.width < 400 and narrow.font_size > wide.font_size
+    assert len({entry["y"] for entry in narrow.legend}) == 3  # the legend stacked under the plot
+    assert all(entry["y"] < narrow.height for entry in narrow.legend)
+
+
 def test_chart_is_inline_svg_with_a_text_alternative_for_every_month(client):
     response = get_report(client, load_demo(), "year=2022&park=XQ")
     svg = svg_of(response.content.decode())
@@ -320,8 +358,8 @@ def test_chart_is_inline_svg_with_a_text_alternative_for_every_month(client):
         rate = month.figures.cumulative.rate_pct
         area = f"{month.figures.disposed_area_m2:,.2f}"
         expected = zh(
-            "Month %(month)s: rate %(rate)s%%, disposed %(area)s m².",
-            month=month.figures.month,
+            "%(month)s: rate %(rate)s%%, disposed %(area)s m².",
+            month=zh_month(month.figures.month),
             rate=rate,
             area=area,
         )
@@ -346,10 +384,11 @@ def test_chart_draws_the_benchmark_line_where_the_benchmark_is(client):
 def test_chart_has_a_bar_for_each_month_and_a_dot_for_each_rate(client):
     ledger = build_ledger()
     svg = svg_of(get_report(client, ledger.supervisor, "year=2022&park=XQ&as_of=2022-05-15").content.decode())
-    bars = re.findall(r"<rect [^>]*><title>(\d+): ([\d,.]+) m²</title></rect>", svg)
-    assert bars == [("1", "0.00"), ("2", "0.00"), ("3", "3,000.00"), ("4", "1,000.00"), ("5", "600.00")]
-    dots = re.findall(r"<circle [^>]*><title>(\d+): ([\d.]+)%</title></circle>", svg)
-    assert dots == [("1", "0.0"), ("2", "0.0"), ("3", "29.4"), ("4", "39.2"), ("5", "37.4")]
+    bars = re.findall(r"<rect [^>]*><title>([^<]+): ([\d,.]+) m²</title></rect>", svg)
+    months = [zh_month(m) for m in range(1, 6)]
+    assert bars == list(zip(months, ["0.00", "0.00", "3,000.00", "1,000.00", "600.00"], strict=True))
+    dots = re.findall(r"<circle [^>]*><title>([^<]+): ([\d.]+)%</title></circle>", svg)
+    assert dots == list(zip(months, ["0.0", "0.0", "29.4", "39.2", "37.4"], strict=True))
 
 
 def test_chart_renders_without_any_data(client):
@@ -360,7 +399,9 @@ def test_chart_renders_without_any_data(client):
     svg = svg_of(response.content.decode())
     assert "<polyline" not in svg  # no rate to draw
     assert "<circle" not in svg
-    december = zh("Month %(month)s: rate %(rate)s%%, disposed %(area)s m².", month=12, rate="—", area="0.00")
+    december = zh(
+        "%(month)s: rate %(rate)s%%, disposed %(area)s m².", month=zh_month(12), rate="—", area="0.00"
+    )
     assert december in unescape(svg)
 
 

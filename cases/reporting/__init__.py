@@ -6,6 +6,7 @@ the SVG chart, `writers` makes the JSON, CSV, XLSX and PDF files. Knows nothing 
 pass the cases a user may see (scoping.cases_for) or all cases.
 """
 
+from .chart import NARROW as NARROW_CHART
 from .chart import Chart, chart
 from .closing import Restatement, close_month, restatements
 from .monthly import (
@@ -29,6 +30,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "MONTH_COLUMNS",
+    "NARROW_CHART",
     "WRITERS",
     "Chart",
     "MonthRow",

@@ -23,12 +23,31 @@ class Chart:
     y_ticks: list
     area_ticks: list
     months: list
+    legend: list  # where the rate line, the bars and the benchmark are explained, one (x, y) each
+    font_size: int = 11
 
 
-def chart(report: MonthlyReport) -> Chart:
-    width, height, left, right, top, bottom = 760, 300, 56, 70, 20, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
+# The page's chart, and the narrower one a phone shows instead: larger type for its width, every
+# other month named, the legend in a column under the plot.
+WIDE = {"width": 760, "left": 56, "right": 70, "plot_h": 240, "legend_rows": 1, "font_size": 11}
+NARROW = {"width": 360, "left": 36, "right": 54, "plot_h": 200, "legend_rows": 3, "font_size": 12}
+
+
+def chart(
+    report: MonthlyReport,
+    *,
+    width: int = 760,
+    left: int = 56,
+    right: int = 70,
+    plot_h: int = 240,
+    legend_rows: int = 1,
+    font_size: int = 11,
+) -> Chart:
+    top, axis, row = 20, 24, 16 + (font_size - 11) * 2
+    height = top + plot_h + axis + row * legend_rows
+    plot_w = width - left - right
     step = plot_w / 12
+    named_every = 1 if step >= 12 * font_size / 4 else 2
 
     def x(month: int) -> float:
         return round(left + step * (month - 0.5), 1)
@@ -70,8 +89,17 @@ def chart(report: MonthlyReport) -> Chart:
         bars=bars,
         y_ticks=[{"y": y_rate(Decimal(p)), "label": p} for p in (0, 20, 40, 60, 80, 100)],
         area_ticks=[{"y": round(top + plot_h * (1 - i / 4), 1), "label": scale * i / 4} for i in range(5)],
-        months=[{"x": x(m), "label": m} for m in range(1, 13)],
+        months=[{"x": x(m), "label": m} for m in range(1, 13) if (m - 1) % named_every == 0],
+        legend=_legend(legend_rows, left, top + plot_h + axis, row),
+        font_size=font_size,
     )
+
+
+def _legend(rows: int, left: int, below: int, row: int) -> list[dict]:
+    """The three legend entries side by side (one row) or stacked (three)."""
+    if rows == 1:
+        return [{"x": left + x, "y": below + row - 8} for x in (0, 190, 400)]
+    return [{"x": left, "y": below + row * (i + 1) - 8} for i in range(3)]
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:

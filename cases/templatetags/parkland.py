@@ -6,7 +6,7 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from cases.markup import html
@@ -97,6 +97,49 @@ def area(area_m2, *, block: bool = False):
     else:
         template_ = '{} m² <span class="mu">({} {})</span>'
     return html(template_, num(area_m2), mu(area_m2), _("mu"))
+
+
+# Months by name, not number: "January" and "Jan" in English, 1月 in Chinese.
+MONTH_NAMES = [
+    pgettext_lazy("month", "January"),
+    pgettext_lazy("month", "February"),
+    pgettext_lazy("month", "March"),
+    pgettext_lazy("month", "April"),
+    pgettext_lazy("month", "May"),
+    pgettext_lazy("month", "June"),
+    pgettext_lazy("month", "July"),
+    pgettext_lazy("month", "August"),
+    pgettext_lazy("month", "September"),
+    pgettext_lazy("month", "October"),
+    pgettext_lazy("month", "November"),
+    pgettext_lazy("month", "December"),
+]
+MONTH_ABBREVIATIONS = [
+    pgettext_lazy("abbreviated month", "Jan"),
+    pgettext_lazy("abbreviated month", "Feb"),
+    pgettext_lazy("abbreviated month", "Mar"),
+    pgettext_lazy("abbreviated month", "Apr"),
+    pgettext_lazy("abbreviated month", "May"),
+    pgettext_lazy("abbreviated month", "Jun"),
+    pgettext_lazy("abbreviated month", "Jul"),
+    pgettext_lazy("abbreviated month", "Aug"),
+    pgettext_lazy("abbreviated month", "Sep"),
+    pgettext_lazy("abbreviated month", "Oct"),
+    pgettext_lazy("abbreviated month", "Nov"),
+    pgettext_lazy("abbreviated month", "Dec"),
+]
+
+
+@register.filter
+def month_name(month: int) -> str:
+    """The name of month 1…12 ("January"; 1月)."""
+    return str(MONTH_NAMES[int(month) - 1])
+
+
+@register.filter
+def month_abbreviation(month: int) -> str:
+    """The short name of month 1…12, for a chart's axis ("Jan"; 1月)."""
+    return str(MONTH_ABBREVIATIONS[int(month) - 1])
 
 
 @register.filter

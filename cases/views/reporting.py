@@ -84,6 +84,7 @@ def report_monthly(request):
     context.update(
         report=report,
         chart=reporting.chart(report),
+        chart_narrow=reporting.chart(report, **reporting.NARROW_CHART),
         restatements=reporting.restatements(report),
         by_category=[(reporting.category_label(k), k, v) for k, v in report.by_category.items()],
         by_method=[(reporting.method_label(k), k or "none", v) for k, v in report.by_method.items()],
