@@ -111,6 +111,8 @@ def measure_detail(request, pk: int):
         "may_change": officer and case.is_open,
         "history": history_of(measure),
         "lead": ProjectLead.objects.filter(measure=measure).first(),
+        # The fields' own names, so the page and the form say the same.
+        "labels": {field.name: field.verbose_name for field in RevitalisationMeasure._meta.fields},
     }
     return render(request, "cases/measure_detail.html", context)
 

@@ -63,7 +63,7 @@
       progress.value = event.loaded;
       status.textContent =
         event.loaded < event.total
-          ? say(current.dataset.msgSending, { percent: Math.floor((100 * event.loaded) / event.total), size: size })
+          ? say(current.dataset.msgSending, { percent: Math.floor((100 * event.loaded) / event.total) + "%", size: size })
           : current.dataset.msgSaving;
     });
     request.addEventListener("load", function () {
@@ -87,7 +87,7 @@
     failure.hidden = true;
     state.hidden = false;
     progress.value = 0;
-    status.textContent = say(current.dataset.msgSending, { percent: 0, size: size });
+    status.textContent = say(current.dataset.msgSending, { percent: "0%", size: size });
     button.disabled = true;
     request.send(new FormData(current));
   }
