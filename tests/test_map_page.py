@@ -59,7 +59,9 @@ def world():
 
 def _paths(html: str) -> list[tuple[str, str]]:
     """(link, fill) of every parcel drawn."""
-    return re.findall(r'<a href="([^"]+)"><path class="parcel[^"]*" d="[^"]+" fill="(#[0-9a-f]{6})"', html)
+    return re.findall(
+        r'<a href="([^"]+)"[^>]*><path class="parcel[^"]*" d="[^"]+" fill="(#[0-9a-f]{6})"', html
+    )
 
 
 def test_the_map_draws_the_users_parcels_coloured_by_status(client, world):
@@ -214,3 +216,16 @@ def test_the_printable_report_shows_the_park_map(client, world):
 def test_the_radar_links_to_its_map(client, world):
     sign_in(client, world["viewer"])
     assert "/map/?colour=radar" in client.get(reverse("radar")).content.decode()
+
+
+def test_another_parks_user_gets_none_of_these_parcels(client, world):
+    sign_in(client, world["other_admin"])
+    html = client.get(reverse("map")).content.decode()
+    assert [link for link, _f in _paths(html)] == [reverse("parcel-detail", args=[world["theirs"][0].pk])]
+    data = json.loads(client.get(reverse("map-geojson")).content)
+    assert [f["properties"]["code"] for f in data["features"]] == ["QT-01"]
+    assert (
+        client.get(reverse("map"), {"park": world["park"].pk}).status_code == 200
+    )  # an unknown choice: ignored
+    assert "ZD-0" not in client.get(reverse("map"), {"park": world["park"].pk}).content.decode()
+    assert client.get(reverse("parcel-detail", args=[world["parcels"][0].pk])).status_code == 404
