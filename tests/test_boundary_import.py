@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from pyproj import Transformer
 
 from cases.demo.boundaries import BOUNDARY_FILE, load_demo_boundaries
@@ -32,6 +33,13 @@ from tests.worlds.mapping import (
 
 pytestmark = pytest.mark.django_db
 R = Membership.Role
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages are matched to their msgids (the command line works in Chinese otherwise)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -248,3 +256,31 @@ def test_the_command_checks_and_imports(tmp_path, three, park):
         call_command("import_boundaries", str(bad), "--park", "XQ", stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("import_boundaries", str(path), "--zone", "60", stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\x00\x01garbage",
+        b"PK\x03\x04 not really a zip",
+        b'{"type": "FeatureCollection", "features": [1, 2]}',
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "ZD-01"},'
+        b' "geometry": {"type": "Point", "coordinates": [113.2, 22.2]}}]}',
+        b'{"type": "Feature", "properties": {"code": "ZD-01"}, "geometry": {"type": "Polygon",'
+        b' "coordinates": [[[113.2, 22.2], [113.3, 22.2], [113.2, 22.2]]]}}',
+        b'{"type": "Feature", "properties": {"code": "ZD-01"}, "geometry": {"type": "Polygon",'
+        b' "coordinates": [[["a", 22.2], [113.3, 22.2], [113.3, 22.3], ["a", 22.2]]]}}',
+        b'{"crs": {"type": "name", "properties": {"name": "EPSG:99999"}},'
+        b' "type": "FeatureCollection", "features": []}',
+        "[属性描述]\n带号=38\n[地块坐标]\n4,0,1,ZD-01,面,,,,@\nJ1,1,abc,def\n".encode(),
+        "[属性描述]\n带号=38\n[地块坐标]\n".encode(),
+        "[属性描述]\n带号=99\n[地块坐标]\n5,0,1,ZD-01,面,,,,@\nJ1,1,2457300,417000\nJ2,1,2457300,417100\n"
+        "J3,1,2457200,417100\nJ1,1,2457300,417000\n".encode(),
+    ],
+)
+def test_a_bad_file_is_refused_with_a_reason_and_changes_nothing(three, park, data):
+    report = import_boundaries(data, file_name="bad", park=park)
+    assert not report.ok
+    assert report.errors or all(row.problems for row in report.rows if row.outcome == "refused")
+    assert not LandParcel.objects.filter(boundary__isnull=False).exists()

@@ -130,7 +130,12 @@ def _zone_crs(zone: int | None, easting: float) -> CRS:
                 "Gauss-Krüger zone: choose the 3-degree zone (e.g. 38 for central meridian 114°E)."
             )
         )
-    return CRS.from_epsg(zone_epsg(zone, prefixed=False))
+    try:
+        return CRS.from_epsg(zone_epsg(zone, prefixed=False))
+    except CrsProblem:
+        raise BoundaryFileError(
+            gettext("Zone %(zone)s is not a 3-degree zone of China (25 to 45).") % {"zone": zone}
+        ) from None
 
 
 def _stored_geometry(shape: Shape, polygons: list[list[list]], transform, names=None) -> None:
