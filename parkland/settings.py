@@ -181,6 +181,16 @@ PRIVATE_ROOT = Path(env("PARKLAND_PRIVATE_ROOT", str(BASE_DIR / "var" / "private
 # "presigned" (a redirect to a presigned URL of the bucket, valid PARKLAND_S3_URL_SECONDS).
 PARKLAND_DOWNLOADS = env("PARKLAND_DOWNLOADS", "presigned" if PARKLAND_STORAGE == "s3" else "app")
 PARKLAND_X_ACCEL_PREFIX = "/" + env("PARKLAND_X_ACCEL_PREFIX", "/_protected/").strip("/") + "/"
+if (PARKLAND_STORAGE, PARKLAND_DOWNLOADS) not in {
+    ("filesystem", "app"),
+    ("filesystem", "x-accel"),
+    ("s3", "app"),
+    ("s3", "presigned"),
+}:
+    raise ValueError(
+        "PARKLAND_DOWNLOADS must be app or x-accel with the filesystem storage, app or presigned with s3; "
+        f"not {PARKLAND_DOWNLOADS!r} with {PARKLAND_STORAGE!r}"
+    )
 
 
 def _file_storage(location: Path, prefix: str) -> dict:
