@@ -9,6 +9,7 @@ the enterprises graded alike (规上 with 规上, 规下 with 规下).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -32,13 +33,17 @@ ABOVE, SMALL = "above", "small"  # the two families that share an average
 class Totals:
     """One enterprise's summed figures over the years averaged, and its land in 亩."""
 
-    sums: dict = field(default_factory=lambda: defaultdict(lambda: None))
+    sums: dict = field(default_factory=dict)
     land_mu: Decimal = ZERO
 
-    def add(self, name: str, value) -> None:
-        if value is not None:
-            current = self.sums[name]
-            self.sums[name] = Decimal(value) + (current or ZERO)
+    def add_row(self, row: dict, land_mu: Decimal) -> None:
+        self.land_mu += land_mu
+        sums = self.sums
+        for name in FIGURE_FIELDS:
+            value = row[name]
+            if value is not None:
+                current = sums.get(name)
+                sums[name] = value if current is None else current + value
 
 
 @dataclass
@@ -179,9 +184,7 @@ def _subjects(rows: list[dict], year: int, average_years: int) -> dict[int, Subj
         if row["year"] == year - 1:
             buckets.append(subject.last_year)
         for totals in buckets:
-            totals.land_mu += land_mu
-            for name in FIGURE_FIELDS:
-                totals.add(name, row[name])
+            totals.add_row(row, land_mu)
     return subjects
 
 
@@ -234,14 +237,14 @@ def _ratio(numerator, denominator, scale: int) -> Decimal | None:
 
 
 def _of(totals: Totals, name: str):
-    return totals.land_mu if name == "land_mu" else totals.sums[name]
+    return totals.land_mu if name == "land_mu" else totals.sums.get(name)
 
 
 def _value(subject: Subject, code: str) -> Decimal | None:
     spec = INDICATORS[code]
     if code == Code.TAX_GROWTH:
-        now = _ratio(subject.this_year.sums["tax_wan"], subject.this_year.land_mu, 1)
-        before = _ratio(subject.last_year.sums["tax_wan"], subject.last_year.land_mu, 1)
+        now = _ratio(subject.this_year.sums.get("tax_wan"), subject.this_year.land_mu, 1)
+        before = _ratio(subject.last_year.sums.get("tax_wan"), subject.last_year.land_mu, 1)
         if now is None or not before or before < 0:
             return None
         return (now / before - 1) * 100
@@ -264,10 +267,10 @@ def _family_average(members: list[Subject], code: str) -> Decimal | None:
     if code == Code.TAX_GROWTH:
         have = [s for s in members if s.values.get(code) is not None]
         now = _ratio(
-            _sum(s.this_year.sums["tax_wan"] for s in have), sum(s.this_year.land_mu for s in have), 1
+            _sum(s.this_year.sums.get("tax_wan") for s in have), sum(s.this_year.land_mu for s in have), 1
         )
         before = _ratio(
-            _sum(s.last_year.sums["tax_wan"] for s in have), sum(s.last_year.land_mu for s in have), 1
+            _sum(s.last_year.sums.get("tax_wan") for s in have), sum(s.last_year.land_mu for s in have), 1
         )
         return (now / before - 1) * 100 if now is not None and before else None
     have = [s for s in members if s.values.get(code) is not None]
@@ -348,8 +351,8 @@ def _entry(spec: dict, subject: Subject, averages: dict, weight: Decimal | None)
             points = min(points, weight * Decimal(spec["cap_ratio"]))
     return {
         "value": _text(value),
-        "benchmark": _text(benchmark),
-        "weight": _text(weight) if weight is not None else None,
+        "benchmark": _shared_text(benchmark),
+        "weight": _shared_text(weight),
         "points": str(points.quantize(CENT, ROUND_HALF_UP)),
         "band": _band(spec, value),
     }
@@ -380,8 +383,10 @@ def _text(value) -> str | None:
     return str(value.quantize(FOUR if 0 < abs(value) < 1 else CENT, ROUND_HALF_UP))
 
 
+# Benchmarks and weights repeat across enterprises: each is written out once.
+_shared_text = functools.lru_cache(maxsize=1024)(_text)
+
+
 def _fingerprint(rows: list[dict]) -> str:
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(repr(sorted(row.items())).encode())
-    return digest.hexdigest()
+    """The figures read, as one digest: a later run on other figures has another."""
+    return hashlib.sha256(repr([tuple(row.values()) for row in rows]).encode()).hexdigest()

@@ -118,7 +118,8 @@ class YearFigures(models.Model):
         verbose_name = _("yearly figures")
         verbose_name_plural = _("yearly figures")
         ordering = ["-year", "enterprise__name", "parcel__code"]
-        indexes = [models.Index(fields=["year", "parcel"], name="evaluation_figures_year_parcel")]
+        # A park's years are read parcel by parcel (the evaluation, the sheet's trends, the commitments).
+        indexes = [models.Index(fields=["parcel", "year"], name="evaluation_figures_parcel_year")]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "parcel", "year"],

@@ -2,10 +2,11 @@
 a supervisor confirms a run, a park administrator publishes it, and a later published run supersedes
 an earlier one without changing it (a restatement)."""
 
+import json
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,31 +59,50 @@ class EvaluationRunQuerySet(models.QuerySet):
                 inputs_sha256=evaluation.inputs_sha256,
                 run_by=by,
             )
-            EvaluationResult.objects.bulk_create(
-                (
-                    EvaluationResult(
-                        run=run,
-                        enterprise_id=s.enterprise_id,
-                        main_parcel_id=s.main_parcel_id,
-                        parcel_ids=sorted(s.parcel_ids),
-                        group=s.group,
-                        grade=s.grade,
-                        score=s.score,
-                        land_m2=s.land_m2.quantize(Decimal("0.01"), ROUND_HALF_UP),
-                        tax_wan=s.tax_wan,
-                        indicators=s.indicators,
-                        rank=s.rank,
-                    )
-                    for s in evaluation.subjects
-                ),
-                batch_size=2000,
-            )
+            rows = [
+                {
+                    "run_id": run.pk,
+                    "enterprise_id": s.enterprise_id,
+                    "main_parcel_id": s.main_parcel_id,
+                    "parcel_ids": sorted(s.parcel_ids),
+                    "group": s.group,
+                    "grade": s.grade,
+                    "score": s.score,
+                    "land_m2": s.land_m2.quantize(Decimal("0.01"), ROUND_HALF_UP),
+                    "tax_wan": s.tax_wan,
+                    "indicators": s.indicators,
+                    "rank": s.rank,
+                }
+                for s in evaluation.subjects
+            ]
+            if connection.vendor == "postgresql":
+                _copy_results(rows)
+            else:
+                EvaluationResult.objects.bulk_create(
+                    (EvaluationResult(**row) for row in rows), batch_size=2000
+                )
         return run
 
     def shown_for(self, park, year: int):
         """The run a year's page shows: the published one, else the latest."""
         runs = self.filter(park=park, year=year).exclude(state=RunState.SUPERSEDED)
         return runs.filter(state=RunState.PUBLISHED).first() or runs.order_by("-run_at", "-id").first()
+
+
+def _copy_results(rows: list[dict]) -> None:
+    """Results written with PostgreSQL's COPY: a county's thousands of enterprises in a fraction of the
+    time of an INSERT, in the run's transaction (the table's constraints are checked as for an INSERT)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    table = connection.ops.quote_name(EvaluationResult._meta.db_table)
+    json_columns = {"parcel_ids", "indicators"}
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [json.dumps(row[c], ensure_ascii=False) if c in json_columns else row[c] for c in columns]
+            )
 
 
 class EvaluationRun(models.Model):
