@@ -89,9 +89,11 @@ def draw(
     def xy(point) -> str:
         return f"{(point[0] - west) * squeeze * scale:.1f},{(north - point[1]) * scale:.1f}"
 
-    label_size = round(max(9.0, min(16.0, width / 70)), 1)
+    label_size = round(max(9.0, min(16.0, width / (40 if focus else 70))), 1)
     drawing = Drawing(width=width, height=height, label_size=label_size)
     for parcel in drawn:
+        if focus and not _overlaps_box(parcel, (west, south, east, north)):
+            continue  # a neighbour outside the box is left out, not drawn off the edge
         rings = _rings(parcel.boundary)
         path = " ".join("M" + " L".join(xy(p) for p in ring[:-1]) + " Z" for ring in rings)
         outer = rings[0]
@@ -115,6 +117,11 @@ def draw(
     drawing.scale_bar = _scale_bar(width, scale)
     drawing.background = _background(west, south, east, north, width, height)
     return drawing
+
+
+def _overlaps_box(parcel: MapParcel, box: tuple[float, float, float, float]) -> bool:
+    west, south, east, north = _bounds([parcel])
+    return west <= box[2] and east >= box[0] and south <= box[3] and north >= box[1]
 
 
 def hover_title(parcel: MapParcel) -> str:
