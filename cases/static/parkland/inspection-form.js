@@ -13,7 +13,8 @@
   }
 
   function megabytes(bytes) {
-    return (bytes / (1024 * 1024)).toFixed(1);
+    var value = bytes / (1024 * 1024);
+    return value.toFixed(value < 1 ? 2 : 1);
   }
 
   function chosenSize(input) {
