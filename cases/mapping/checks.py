@@ -77,7 +77,8 @@ def tolerance_pct() -> Decimal:
 
 def area_difference_pct(computed: Decimal, recorded: Decimal) -> Decimal:
     """(computed − recorded) ÷ recorded × 100, to one decimal."""
-    return ((computed - recorded) / recorded * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    difference = ((computed - recorded) / recorded * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return difference.copy_abs() if difference.is_zero() else difference  # 0.0, never -0.0
 
 
 def overlaps(boundaries: dict[str, dict]) -> list[tuple[str, str, Decimal]]:
