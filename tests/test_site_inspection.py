@@ -233,6 +233,16 @@ def test_a_photo_over_the_size_limit_refuses_the_inspection_while_it_arrives(cli
     assert list((tmp_path / "uploads").iterdir()) == []
 
 
+def test_photos_over_the_limit_together_are_refused_though_each_is_within_it(client, w, settings):
+    photos = [(f"{n}.jpg", photo()) for n in range(3)]
+    settings.PARKLAND_EVIDENCE_MAX_BYTES = max(len(p) for _n, p in photos) + 10
+    sign_in(client, w.officer)
+    response = send(client, w.case, photos)
+    assert response.status_code == 422
+    assert any("The photos come to more than" in message for message in errors(response))
+    nothing_stored(w.case)
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [

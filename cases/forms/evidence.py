@@ -119,6 +119,12 @@ class SiteInspectionForm(StyledForm, forms.Form):
             "%(size)s MB each. The time and place the camera recorded are kept."
         ) % {"count": self.MAX_PHOTOS, "size": settings.PARKLAND_EVIDENCE_MAX_BYTES // (1024 * 1024)}
 
+    @staticmethod
+    def max_total_bytes() -> int:
+        """All the photos of one inspection together: what one evidence file may be, so a proxy that
+        admits the largest evidence file (deploy/nginx: 210 MB) admits the inspection too."""
+        return settings.PARKLAND_EVIDENCE_MAX_BYTES
+
     def clean_occurred_on(self):
         on = self.cleaned_data["occurred_on"]
         if self.case.opened_on and on < self.case.opened_on:
@@ -134,6 +140,11 @@ class SiteInspectionForm(StyledForm, forms.Form):
             raise forms.ValidationError(
                 _("At most %(count)s photos at a time; record the rest as a second inspection.")
                 % {"count": self.MAX_PHOTOS}
+            )
+        if sum(photo.size for photo in photos) > self.max_total_bytes():
+            raise forms.ValidationError(
+                _("The photos come to more than %(size)s MB together; record them as two inspections.")
+                % {"size": self.max_total_bytes() // (1024 * 1024)}
             )
         self.checked, errors = checked_uploads(self.case, photos, self.refused, photos=True)
         if errors:

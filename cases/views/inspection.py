@@ -33,7 +33,12 @@ def inspection_create(request, number: str):
         refused=getattr(request, "refused_uploads", []),
         initial={"occurred_on": timezone.localdate(), "submission_key": uuid.uuid4()},
     )
-    context = {"form": form, "case": case, "cancel_url": case.get_absolute_url()}
+    context = {
+        "form": form,
+        "case": case,
+        "cancel_url": case.get_absolute_url(),
+        "max_total_bytes": SiteInspectionForm.max_total_bytes(),
+    }
     if not posted:
         return render(request, TEMPLATE, context)
     if already := _already_recorded(case, request.POST.get("submission_key", "")):

@@ -56,6 +56,11 @@
       button.disabled = false;
     }
 
+    // Refused before sending rather than by the proxy after minutes of upload.
+    if (input && chosenSize(input) > Number(current.dataset.maxBytes || Infinity)) {
+      fail(current.dataset.msgTooLarge);
+      return;
+    }
     request.open("POST", current.action);
     request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     request.upload.addEventListener("progress", function (event) {
