@@ -26,7 +26,7 @@ from cases.views.common import is_whole_number, require_role
 from .. import publishing
 from ..chart import distribution, trend
 from ..defaults import scheme_for
-from ..indicators import FIGURES, INDICATORS, Source
+from ..indicators import FIGURES, INDICATORS, Code, Source
 from ..models import EvaluationResult, EvaluationRun, Grade, Group, RunError, RunState, YearFigures
 from ..opening import open_lead_case, pdf_of
 from ..scoping import runs_for
@@ -133,19 +133,13 @@ def _indicator_notes() -> list[dict]:
     sources["land_mu"] = Source.NATURAL_RESOURCES.label
     return [
         {
-            "label": Code_label(code),
+            "label": Code(code).label,
             "formula": spec.formula,
             "unit": spec.unit,
             "sources": sorted({str(sources[spec.numerator]), str(sources[spec.denominator])}),
         }
         for code, spec in INDICATORS.items()
     ]
-
-
-def Code_label(code: str) -> str:
-    from ..indicators import Code
-
-    return Code(code).label
 
 
 @require_POST
@@ -248,7 +242,7 @@ def sheet_context(result: EvaluationResult) -> dict:
         entry = result.indicators.get(spec["code"], {})
         rows.append(
             {
-                "label": Code_label(spec["code"]),
+                "label": Code(spec["code"]).label,
                 "unit": INDICATORS[spec["code"]].unit,
                 "formula": INDICATORS[spec["code"]].formula,
                 **entry,
