@@ -323,7 +323,8 @@ def test_a_case_officer_of_the_users_other_park_is_refused(client, world, free_p
 
 def test_a_second_open_case_on_a_parcel_is_refused(client, world, officer):
     data = new_case_data(world.parcel_a, world.officer_a)
-    post_refused(client, "/cases/new/", data, "parcel", "This parcel already has an open case.")
+    response = post_refused(client, "/cases/new/", data, "parcel", "Parcel A-01 already has an open case:")
+    assert f'<a href="{world.case_a.get_absolute_url()}">{world.case_a.number}</a>' in response.text
 
 
 def test_a_new_case_on_a_parcel_whose_case_is_closed_is_fine(client, world, officer):
