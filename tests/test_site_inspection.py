@@ -520,3 +520,16 @@ def test_the_database_keeps_people_present_and_the_key_to_inspections(w):
     factories.make_event(case=w.case, submission_key=key)
     with pytest.raises(IntegrityError), transaction.atomic():
         factories.make_event(case=w.case, submission_key=key)
+
+
+def test_the_api_follows_the_parks_choice_for_position_and_file(client, w):
+    sign_in(client, w.officer)
+    send(client, w.case, [("a.jpg", photo())])
+    document = EvidenceDocument.objects.get(case=w.case)
+    record = client.get(f"/api/v1/evidence/{document.pk}/").json()
+    assert (record["latitude"], record["longitude"]) == ("22.271000", "113.304000")
+    w.park.strip_photo_location = True
+    w.park.save()
+    record = client.get(f"/api/v1/evidence/{document.pk}/").json()
+    assert (record["latitude"], record["longitude"]) == (None, None)
+    assert exif_position(body(client.get(f"/api/v1/evidence/{document.pk}/download/"))) == {}

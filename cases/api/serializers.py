@@ -75,6 +75,13 @@ class DocumentSerializer(serializers.ModelSerializer):
         """The address of the file, permission-checked like the page's download."""
         return reverse("api-evidence-download", args=[document.pk])
 
+    def to_representation(self, document):
+        data = super().to_representation(document)
+        # A park that strips photo positions from copies leaving the system strips them here too.
+        if document.case.parcel.park.strip_photo_location:
+            data["latitude"] = data["longitude"] = None
+        return data
+
 
 class MeasureSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number", read_only=True)

@@ -212,7 +212,7 @@ class DocumentViewSet(ByCaseMixin, ScopedViewSet):
 
     rows_for = scoping.documents_for
     serializer_class = serializers.DocumentSerializer
-    related = ("case",)
+    related = ("case__parcel__park",)
     ordering = ("-uploaded_at", "-pk")
 
     @extend_schema(request=writes.WithdrawSerializer, responses={200: serializers.DocumentSerializer})
