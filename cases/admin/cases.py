@@ -278,7 +278,16 @@ class CaseEventAdmin(CaseChildAdmin):
     search_fields = ["title", "details", "case__number"]
     autocomplete_fields = ["case", "evidence"]
     list_select_related = ["case", "actor"]
-    readonly_fields = ["from_status", "to_status", "override_reason", "actor", "created_at"]
+    # A title the system wrote keeps its code: shown in the reader's language, never typed.
+    readonly_fields = [
+        "from_status",
+        "to_status",
+        "override_reason",
+        "title_code",
+        "title_params",
+        "actor",
+        "created_at",
+    ]
 
     def has_change_permission(self, request, obj=None) -> bool:
         # A status change is the workflow's record; it is never edited by hand.
