@@ -229,3 +229,16 @@ def test_another_parks_user_gets_none_of_these_parcels(client, world):
     )  # an unknown choice: ignored
     assert "ZD-0" not in client.get(reverse("map"), {"park": world["park"].pk}).content.decode()
     assert client.get(reverse("parcel-detail", args=[world["parcels"][0].pk])).status_code == 404
+
+
+def test_the_parcel_pages_map_costs_the_same_queries_for_more_neighbours(client, world):
+    sign_in(client, world["viewer"])
+    url = reverse("parcel-detail", args=[world["parcels"][2].pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        before = _paths(client.get(url).content.decode())
+    _parcels(world["park"], 12, offset=3)
+    with CaptureQueriesContext(connection) as many:
+        after = _paths(client.get(url).content.decode())
+    assert len(before) == 2 and len(after) == 3  # the new neighbour within the box; those beyond left out
+    assert len(many) == len(few)
