@@ -6,3 +6,7 @@ class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Per-mu efficiency evaluation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The map's colouring by 亩均 class (/map/?colour=per_mu).
+        from . import mapping  # noqa: F401

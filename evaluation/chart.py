@@ -115,7 +115,7 @@ def trend(values: list[tuple[int, Decimal | None]], *, width: int = 260, height:
         return round(pad + (width - 2 * pad) * years.index(year) / span, 1)
 
     def y(value):
-        return round(height - 18 - (height - 30) * float((value - low) / ((high - low) or 1)), 1)
+        return round(height - 18 - (height - 36) * float((value - low) / ((high - low) or 1)), 1)
 
     dots = [{"x": x(year), "y": y(value), "year": year, "value": value} for year, value in known]
     return Trend(

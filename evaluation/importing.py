@@ -167,8 +167,8 @@ def _plan_row(context: Context, number: int, cells: list, columns) -> RowResult:
     values, row.problems = _cells(context, cells, columns)
     park = _park(context, values, row)
     row.park = park.code if park else values.get("park", "")
-    row.parcel = values.get("parcel_code", "")
-    row.case_number = values.get("enterprise") or values.get("credit_code", "")
+    who = values.get("enterprise") or values.get("credit_code", "")
+    row.parcel = " · ".join(part for part in (values.get("parcel_code", ""), who) if part)
     year = _year(values, row)
     enterprise = _enterprise(context, park, values, row) if park else None
     parcel = context.parcels.get((park.pk, values.get("parcel_code"))) if park else None
@@ -306,6 +306,7 @@ def _apply(context: Context, key: tuple, values: dict, row: RowResult) -> None:
     if current is None:
         context.to_create.append(figures)
         row.outcome = Outcome.CREATED
+        row.changes = [gettext("the figures of %(year)s, new") % {"year": year}]
     elif changes:
         context.to_update.append((figures, changes))
         row.outcome = Outcome.UPDATED
