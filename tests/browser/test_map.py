@@ -32,6 +32,12 @@ def test_the_map_shows_the_demo_parcels_in_both_languages_and_on_a_phone(
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{live_server.url}/map/?colour=flag")
     screenshot("map-en-flags")
+    page.goto(f"{live_server.url}/map/?colour=per_mu")  # the demo's published 亩均 classes
+    fills = page.locator("svg.park-map path.parcel").evaluate_all(
+        "paths => paths.map(p => p.getAttribute('fill'))"
+    )
+    assert {"#2a9d8f", "#c1121f"} <= set(fills), fills
+    screenshot("map-en-per-mu")
 
 
 def test_the_map_pans_zooms_and_opens_a_parcel(demo, live_server, page, sign_in):
