@@ -242,3 +242,14 @@ def test_the_parcel_pages_map_costs_the_same_queries_for_more_neighbours(client,
         after = _paths(client.get(url).content.decode())
     assert len(before) == 2 and len(after) == 3  # the new neighbour within the box; those beyond left out
     assert len(many) == len(few)
+
+
+def test_a_wms_background_is_drawn_under_the_parcels_only_when_set(client, world, settings):
+    sign_in(client, world["viewer"])
+    assert "<image" not in client.get(reverse("map")).content.decode()
+    settings.PARKLAND_MAP_WMS_URL = "https://gis.example.gov.cn/wms?LAYERS=dom&STYLES=&FORMAT=image/png"
+    html = client.get(reverse("map")).content.decode()
+    image = re.search(r'<image href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert image.startswith("https://gis.example.gov.cn/wms?LAYERS=dom&STYLES=&FORMAT=image/png&SERVICE=WMS")
+    assert "CRS=EPSG%3A4490" in image and "BBOX=22." in image  # latitude first in WMS 1.3.0
+    assert html.index("<image") < html.index('<path class="parcel')
