@@ -412,3 +412,19 @@ def test_an_unknown_reminder_kind_is_refused_and_changes_nothing(client, world):
     response = client.post("/reminders/", {"kind": ["overdue", "fireworks"]}, follow=True)
     assert "fireworks" in response.content.decode()
     assert not ReminderOptOut.objects.exists()
+
+
+def test_the_admin_shows_jobs_schedule_and_reminders_read_only_to_superusers_only(client, world):
+    Job.objects.create(kind=JobKind.REPORT, user=world["officer"], title="x")
+    paths = [f"/admin/jobs/{name}/" for name in ("job", "scheduledrun", "reminderlog", "reminderoptout")]
+    client.force_login(factories.make_user(is_staff=True, is_superuser=True))
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+    assert client.get(f"/admin/jobs/job/{Job.objects.get().pk}/change/").status_code == 200
+    assert client.get("/admin/jobs/job/add/").status_code == 403
+    staff = world["admin"]
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    for path in paths:
+        assert client.get(path).status_code == 403, path
