@@ -9,7 +9,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+REPOSITORY = Path(__file__).resolve().parents[2]
+DEPLOY = REPOSITORY / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 
@@ -130,3 +131,63 @@ def running_nginx(config: Path, port: int):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def wait_for_port(port: int, process: subprocess.Popen, what: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"{what} did not start") from None
+            time.sleep(0.2)
+
+
+ONE_WORKER = ("--workers", "1", "--threads", "2")
+
+
+@contextmanager
+def app_server(port: int, environment: dict, log: Path, options: tuple = ONE_WORKER):
+    """gunicorn with the repository's gunicorn.conf.py on 127.0.0.1:`port` (one worker of two threads
+    unless `options` say otherwise)."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                *(str(REPOSITORY / ".venv" / "bin" / "gunicorn"), "--config", "gunicorn.conf.py"),
+                *("--bind", f"127.0.0.1:{port}", *options),
+            ],
+            cwd=REPOSITORY,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, f"gunicorn on port {port} (log: {log})")
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
+def job_worker(environment: dict, log: Path):
+    """A Celery worker of the jobs (one process) reading the queue of the environment's broker."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                *(str(REPOSITORY / ".venv" / "bin" / "celery"), "--app", "parkland", "worker"),
+                *("--pool", "solo", "--loglevel", "INFO", "--without-heartbeat", "--without-gossip"),
+            ],
+            cwd=REPOSITORY,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
