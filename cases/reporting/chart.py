@@ -43,8 +43,8 @@ def chart(
     legend_rows: int = 1,
     font_size: int = 11,
 ) -> Chart:
-    top, axis, row = 20, 24, 16 + (font_size - 11) * 2
-    height = top + plot_h + axis + row * legend_rows
+    top, axis, line = 20, 24, 16 + (font_size - 11) * 2
+    height = top + plot_h + axis + line * legend_rows
     plot_w = width - left - right
     step = plot_w / 12
     named_every = 1 if step >= 12 * font_size / 4 else 2
@@ -90,7 +90,7 @@ def chart(
         y_ticks=[{"y": y_rate(Decimal(p)), "label": p} for p in (0, 20, 40, 60, 80, 100)],
         area_ticks=[{"y": round(top + plot_h * (1 - i / 4), 1), "label": scale * i / 4} for i in range(5)],
         months=[{"x": x(m), "label": m} for m in range(1, 13) if (m - 1) % named_every == 0],
-        legend=_legend(legend_rows, left, top + plot_h + axis, row),
+        legend=_legend(legend_rows, left, top + plot_h + axis, line),
         font_size=font_size,
     )
 

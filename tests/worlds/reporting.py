@@ -13,6 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
 from cases.models import DisposalCase, Membership, Park
+from cases.templatetags.parkland import MONTH_NAMES
 from tests.factories import make_case, make_parcel, make_park, make_user
 
 R = Membership.Role
@@ -213,20 +214,31 @@ def _rate(cell: str) -> str | None:
 
 
 def page_cells(html: str) -> list[list[str]]:
-    """The cells of the month table (table.report-months), each as its text."""
+    """The cells of the month table (table.report-months), each as its text; the month's name first."""
     table = html.split("report-months", 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return [re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S) for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S) for tr in rows]
+
+
+def month_names(month: int) -> set[str]:
+    """Month 1…12 by name, as the Chinese and the English pages write it."""
+    names = set()
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            names.add(str(MONTH_NAMES[month - 1]))
+    return names
 
 
 def page_months(html: str) -> list[dict]:
     """The month table of the page in the JSON shape of docs/disposal-rate.md#json (cells: cases · m²)."""
     months = []
-    for cells in page_cells(html):
+    for number, cells in enumerate(page_cells(html), start=1):
         texts = [text_of(cell) for cell in cells]
+        assert texts[0] in month_names(number), texts[0]
         identified, disposed, cumulative, register = (_count_and_area(t) for t in texts[1:5])
         months.append(
             row(
-                int(texts[0]),
+                number,
                 *identified,
                 *disposed,
                 *cumulative,
