@@ -50,7 +50,7 @@ format: $(VENV)/.installed-test
 
 # Rebuilds the Chinese catalogue's template and its compiled form (needs GNU gettext).
 messages: $(VENV)/.installed
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'build/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 # The city-scale benchmark (README: Performance at city scale): its own database parkland_bench on the
