@@ -39,14 +39,16 @@ def parcel_url(parcel) -> str:
 
 
 def filtered_parcels(request):
-    """The filter set, and the user's parcels with their cases as the filters choose them: with no
-    filter but the park, every parcel of the park(s); with a case filter, the parcels of the cases
-    it keeps, each shown with its current case among them."""
+    """The filter set, the user's parcels as the filters choose them, and the cases whose current
+    one each shows (None: all its cases). With no filter but the park, every parcel of the park(s);
+    with a case filter, the parcels of the cases it keeps, each shown with its current case among them."""
     user = request.user
     filterset = CaseFilterSet(request.GET or None, queryset=scoping.cases_for(user), user=user)
-    cases = filterset.qs
-    parcels = scoping.parcels_for(user).select_related(None)
-    park = filterset.form.cleaned_data.get("park") if filterset.is_bound else None
+    parcels = scoping.parcels_for(user)
+    park = None
+    if filterset.is_bound:
+        filterset.is_valid()  # a filter that cannot be read is left out, the others still apply
+        park = filterset.form.cleaned_data.get("park")
     if park is not None:
         parcels = parcels.filter(park=park)
     names = set(filterset.form.fields)
@@ -54,14 +56,20 @@ def filtered_parcels(request):
         value and re.sub(r"_(after|before|min|max)$", "", key) in names - NOT_CASE_FILTERS
         for key, value in request.GET.items()
     )
-    if used:
-        parcels = parcels.filter(pk__in=cases.order_by().values("parcel"))
-        return filterset, map_parcels(parcels, cases), used
-    return filterset, map_parcels(parcels), used
+    if not used:
+        return filterset, parcels, None, False
+    cases = filterset.qs
+    return filterset, parcels.filter(pk__in=cases.order_by().values("parcel")), cases, True
+
+
+def drawn_parcels(request):
+    """The filter set and the chosen parcels that have a boundary, as the map draws them."""
+    filterset, parcels, cases, used = filtered_parcels(request)
+    return filterset, map_parcels(parcels.filter(boundary__isnull=False), cases), parcels, used
 
 
 def map_page(request):
-    filterset, parcels, used = filtered_parcels(request)
+    filterset, parcels, chosen, used = drawn_parcels(request)
     scheme = colouring(request.GET.get("colour"))
     today = timezone.localdate()
     if scheme.prepare:
@@ -69,12 +77,12 @@ def map_page(request):
     drawing = draw(parcels, scheme, today=today, url_of=parcel_url)
     query = request.GET.copy()
     query.pop("colour", None)
-    without_boundary = [p for p in parcels if not p.boundary]
+    # Parcels without a boundary are counted and the first ones listed, not read whole.
+    missing = chosen.filter(boundary__isnull=True)
     counts = {}
     for parcel in parcels:
-        if parcel.boundary:
-            key = scheme.band_of(parcel, today)
-            counts[key] = counts.get(key, 0) + 1
+        key = scheme.band_of(parcel, today)
+        counts[key] = counts.get(key, 0) + 1
     return render(
         request,
         "cases/map.html",
@@ -87,9 +95,9 @@ def map_page(request):
             "colourings": [(c, _switch_url(query, c.key)) for c in COLOURINGS.values()],
             "keep": [("colour", scheme.key)] if scheme.key != "status" else [],
             "query": request.GET.urlencode(),
-            "drawn": len(parcels) - len(without_boundary),
-            "without_boundary": without_boundary[:50],
-            "without_boundary_count": len(without_boundary),
+            "drawn": len(parcels),
+            "without_boundary": list(missing.order_by("park__code", "code").values("pk", "code")[:50]),
+            "without_boundary_count": missing.count(),
             "case_filters_used": used,
             "can_import": scoping.has_role_somewhere(request.user, Role.PARK_ADMIN),
         },
@@ -106,7 +114,7 @@ def _switch_url(query, key: str) -> str:
 @require_GET
 def map_geojson(request):
     """The parcels of /map/ with the same filters, as GeoJSON in EPSG:4490."""
-    _filterset, parcels, _used = filtered_parcels(request)
+    _filterset, parcels, _chosen, _used = drawn_parcels(request)
     response = HttpResponse(geojson_bytes(parcels), content_type="application/geo+json")
     response["Content-Disposition"] = content_disposition_header(False, "parcels.geojson")
     return response
@@ -115,7 +123,7 @@ def map_geojson(request):
 @require_GET
 def map_shapefile(request):
     """The parcels of /map/ with the same filters, as a zipped Shapefile (EPSG:4490, UTF-8)."""
-    _filterset, parcels, _used = filtered_parcels(request)
+    _filterset, parcels, _chosen, _used = drawn_parcels(request)
     response = HttpResponse(shapefile_zip(parcels), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, "parcels-shp.zip")
     return response
