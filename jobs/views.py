@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from cases.downloads import send_file
 from cases.forms import LedgerUploadForm
 from cases.ledger.report import LedgerReport, Outcome
-from cases.models import Membership
+from cases.models import CustodyEvent, Membership
 from cases.uploads import clean_file_name
 from cases.views.common import case_or_404, client_address, is_whole_number, require_role_somewhere
 from cases.views.ledger import LedgerSizeLimitHandler
@@ -129,6 +129,8 @@ def job_download(request, pk: int):
     if job.state != JobState.SUCCEEDED or not job.result_file:
         raise Http404(gettext("This job has no file to download."))
     extension = job.result_name.rsplit(".", 1)[-1].lower()
+    if job.kind == JobKind.EVIDENCE_ZIP:
+        _record_case_file_download(request, job)
     try:
         return send_file(
             "private",
@@ -138,6 +140,22 @@ def job_download(request, pk: int):
         )
     except FileNotFoundError as error:
         raise Http404(gettext("The job's file is no longer kept; start the job again.")) from error
+
+
+def _record_case_file_download(request, job: Job) -> None:
+    """Evidence leaving the server is in its custody log: a case file made in the background is
+    recorded as exported when it is made, and as downloaded by whoever downloads it, each time."""
+    note = gettext("case file made in the background (job %(number)s)") % {"number": job.pk}
+    CustodyEvent.objects.bulk_create(
+        CustodyEvent(
+            document_id=pk,
+            action=CustodyEvent.Action.DOWNLOADED,
+            actor=request.user,
+            ip_address=client_address(request),
+            note=note,
+        )
+        for pk in (job.result_data or {}).get("documents", [])
+    )
 
 
 # Starting jobs ------------------------------------------------------------------------------------

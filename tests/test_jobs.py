@@ -130,7 +130,9 @@ def test_the_case_file_as_a_job_holds_the_documents_and_records_the_export_in_cu
     names = archive.namelist()
     assert names[:2] == ["index.csv", "index.html"] and names[2].endswith("勘查.pdf")
     assert archive.read(names[2]) == evidence_world.pdf_bytes("job")
-    assert world.case.documents.get().custody.filter(action="exported").count() == 1
+    document = world.case.documents.get()
+    assert document.custody.filter(action="exported", actor=world.officer).count() == 1
+    assert document.custody.filter(action="downloaded", actor=world.officer).count() == 1
     client.force_login(world.other_officer)
     assert client.post(f"/jobs/start/evidence-zip/{world.case.number}/").status_code == 404
 
