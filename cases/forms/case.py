@@ -19,7 +19,6 @@ from ..models import (
     TransitionKind,
 )
 from ..models.workflow import HAND_EDITED_FIELDS
-from ..templatetags.parkland import person
 from ..validators import use_plausible_bounds
 from .base import Role, StyledForm
 from .pickers import use_picker
@@ -61,9 +60,7 @@ class CaseForm(CaseRulesOnItsFields, StyledForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         parcels = scoping.parcels_for(user, role=Role.OFFICER).select_related("park", "enterprise")
         self.fields["parcel"].queryset = parcels
-        self.fields["parcel"].label_from_instance = lambda p: f"{p.park.code} · {p.code} · {p.location}"
         self.fields["officer"].queryset = scoping.users_for(user, role=Role.OFFICER)
-        self.fields["officer"].label_from_instance = person
         use_picker(self.fields["parcel"], "parcels")
         use_picker(self.fields["officer"], "officers")
         if self.instance.pk:

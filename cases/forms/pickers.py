@@ -14,6 +14,8 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..templatetags.parkland import person
+
 # Up to this many choices the select carries them all; above it, only the current one.
 FULL_LIST_MAX = 200
 
@@ -35,6 +37,7 @@ class SearchSelect(forms.Select):
             **(attrs or {}),
             "data-picker": reverse("picker", args=[self.source]),
             "data-picker-none": _("Nothing found: type part of the name or the number."),
+            "data-picker-placeholder": _("Type to search: part of a name or a number"),
             "data-picker-clear": _("Clear"),
         }
         if self.park_field:
@@ -58,8 +61,33 @@ class SearchSelect(forms.Select):
             self.choices = choices
 
 
+def enterprise_label(enterprise) -> str:
+    return " · ".join(filter(None, [enterprise.name, enterprise.credit_code, enterprise.park.code]))
+
+
+def parcel_label(parcel) -> str:
+    holder = parcel.enterprise.name if parcel.enterprise else ""
+    return " · ".join(filter(None, [parcel.park.code, parcel.code, parcel.location, holder]))
+
+
+def officer_label(user) -> str:
+    name = person(user)
+    return name if name == user.get_username() else f"{name} ({user.get_username()})"
+
+
+def partner_label(partner) -> str:
+    return f"{partner.name} · {partner.get_kind_display()}"
+
+
+# The page's options and the server's answers read alike, so what the user types finds both.
+LABELS = {"enterprises": enterprise_label, "parcels": parcel_label, "officers": officer_label}
+LABELS["partners"] = partner_label
+
+
 def use_picker(field: forms.ModelChoiceField, source: str, **options) -> None:
-    """Give `field` a searchable picker over `source`, keeping its classes and its choices."""
+    """Give `field` a searchable picker over `source`, keeping its classes and its choices, its
+    options labelled as the picker's answers are."""
+    field.label_from_instance = LABELS[source]
     widget = SearchSelect(source, attrs=field.widget.attrs, **options)
     widget.is_required = field.widget.is_required
     widget.choices = field.choices

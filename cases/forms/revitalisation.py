@@ -50,8 +50,10 @@ class MeasureForm(StyledForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.case = case
         park = case.parcel.park
-        self.fields["partner"].queryset = Partner.objects.filter(park=park)
-        self.fields["collateral_parcel"].queryset = LandParcel.objects.filter(park=park)
+        self.fields["partner"].queryset = Partner.objects.filter(park=park).select_related("park")
+        self.fields["collateral_parcel"].queryset = LandParcel.objects.filter(park=park).select_related(
+            "park", "enterprise"
+        )
         use_picker(self.fields["partner"], "partners", park=park.pk)
         use_picker(self.fields["collateral_parcel"], "parcels", park=park.pk)
         for method, names in self.METHOD_FIELDS.items():

@@ -14,8 +14,8 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 
 from .. import scoping
+from ..forms.pickers import enterprise_label, officer_label, parcel_label, partner_label
 from ..models import Membership
-from ..templatetags.parkland import person
 from .common import is_whole_number, require_role_somewhere
 
 Role = Membership.Role
@@ -29,20 +29,6 @@ class Source:
     order: tuple[str, ...]
     label: Callable[[object], str]
     park: str = "park_id"
-
-
-def enterprise_label(enterprise) -> str:
-    return " · ".join(filter(None, [enterprise.name, enterprise.credit_code, enterprise.park.code]))
-
-
-def parcel_label(parcel) -> str:
-    holder = parcel.enterprise.name if parcel.enterprise else ""
-    return " · ".join(filter(None, [parcel.park.code, parcel.code, parcel.location, holder]))
-
-
-def officer_label(user) -> str:
-    name = person(user)
-    return name if name == user.get_username() else f"{name} ({user.get_username()})"
 
 
 SOURCES = {
@@ -67,7 +53,7 @@ SOURCES = {
         rows=lambda user: scoping.partners_for(user, role=Role.OFFICER).select_related("park"),
         search=("name__icontains",),
         order=("name", "id"),
-        label=lambda partner: f"{partner.name} · {partner.get_kind_display()}",
+        label=partner_label,
     ),
     "officers": Source(
         rows=lambda user: scoping.users_for(user, role=Role.OFFICER),

@@ -14,7 +14,9 @@
       maxOptions: 50,
       loadThrottle: 250,
       preload: "focus",
-      allowEmptyOption: !select.required,
+      // The empty choice is the placeholder, not an item reading "---------".
+      allowEmptyOption: false,
+      placeholder: data.pickerPlaceholder,
       plugins: select.required ? [] : { clear_button: { title: data.pickerClear } },
       load: function (query, callback) {
         var params = new URLSearchParams({ q: query });
