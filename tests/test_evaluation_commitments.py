@@ -67,14 +67,14 @@ def committed_parcel(park, **fields):
         agreed_completion_on=date(2024, 1, 1),
         invested_wan=Decimal(2000),
     )
-    commitment = GrantCommitment.objects.create(
-        parcel=parcel,
-        investment_per_mu_wan=Decimal(250),
-        tax_per_mu_wan=Decimal(20),
-        production_on=date(2025, 6, 30),
-        actual_completion_on=date(2023, 12, 1),
+    values = {
+        "investment_per_mu_wan": Decimal(250),
+        "tax_per_mu_wan": Decimal(20),
+        "production_on": date(2025, 6, 30),
+        "actual_completion_on": date(2023, 12, 1),
         **fields,
-    )
+    }
+    commitment = GrantCommitment.objects.create(parcel=parcel, **values)
     YearFigures.objects.create(enterprise=enterprise, parcel=parcel, year=2025, tax_wan=Decimal(150))
     return commitment
 
@@ -82,9 +82,11 @@ def committed_parcel(park, **fields):
 def test_a_figure_below_the_commitment_after_full_production_is_a_breach_with_its_gap(park):
     committed_parcel(park)
     check = checks(GrantCommitment.objects.all(), TODAY)[0]
-    gaps = {str(g.what): (g.committed, g.actual, g.gap) for g in check.gaps}
-    assert gaps["investment intensity"] == (Decimal(250), Decimal("200.00"), Decimal("-50.00"))
-    assert gaps["tax per mu"] == (Decimal(20), Decimal("15.00"), Decimal("-5.00"))
+    # investment intensity (2,000 万元 on 10 亩), then tax per 亩 (150 万元 on 10 亩); no output committed
+    assert [(g.committed, g.actual, g.gap) for g in check.gaps] == [
+        (Decimal(250), Decimal("200.00"), Decimal("-50.00")),
+        (Decimal(20), Decimal("15.00"), Decimal("-5.00")),
+    ]
     assert len(check.breaches) == 2 and check.figures_year == 2025
 
 
