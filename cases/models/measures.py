@@ -1,4 +1,4 @@
-"""Revitalisation (盘活): partners, typed measures beside a case, and projects looking for land."""
+"""Revitalisation (盘活): typed measures beside a case, their steps and their record on the timeline."""
 
 from datetime import date
 from decimal import Decimal
@@ -15,7 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from ..validators import PastDateValidator, PlausibleNumberValidator
 from .base import MONEY, choice_constraint
-from .parks import Park
+
+# Partners have their own module; they are imported from here too.
+from .partners import Partner, PartnerKind  # noqa: F401
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 
@@ -25,14 +27,6 @@ class MeasureMethod(models.TextChoices):
     EQUITY_ACQUISITION = "equity_acquisition", _("equity acquisition")
     JOINT_DEVELOPMENT = "joint_development", _("joint development")
     OTHER = "other", _("other")
-
-
-class PartnerKind(models.TextChoices):
-    BANK = "bank", _("bank")
-    STATE_OWNED = "state_owned", _("state-owned enterprise")
-    PRIVATE_INVESTOR = "private_investor", _("private investor")
-    FUND = "fund", _("fund")
-    GOVERNMENT_PLATFORM = "government_platform", _("government platform")
 
 
 class MeasureStatus(models.TextChoices):
@@ -110,59 +104,6 @@ class MeasureQuerySet(models.QuerySet):
         )
         labels = dict(MeasureMethod.choices)
         return [{**row, "label": labels.get(row["method"], row["method"])} for row in rows]
-
-
-class PartnerQuerySet(models.QuerySet):
-    def with_totals(self):
-        """Each partner's number of measures and their money agreed and completed."""
-        return self.annotate(
-            measure_count=Count("measures"),
-            agreed_wan=Coalesce(
-                Sum("measures__amount_wan", filter=Q(measures__status=MeasureStatus.AGREED)), Decimal(0)
-            ),
-            completed_wan=Coalesce(
-                Sum("measures__amount_wan", filter=Q(measures__status=MeasureStatus.COMPLETED)), Decimal(0)
-            ),
-        )
-
-
-class Partner(models.Model):
-    """A bank, state-owned enterprise, investor, fund or platform the park works with."""
-
-    park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="partners", verbose_name=_("park"))
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=30, choices=PartnerKind.choices)
-    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-
-    history = HistoricalRecords()
-
-    objects = PartnerQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("partner")
-        verbose_name_plural = _("partners")
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["park", "name"],
-                name="%(app_label)s_%(class)s_name_unique_in_park",
-                violation_error_message=_("This park already has a partner of this name."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(name=""),
-                name="%(app_label)s_%(class)s_name_given",
-                violation_error_message=_("A partner needs a name."),
-            ),
-            choice_constraint("kind", PartnerKind),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("partner-detail", args=[self.pk])
 
 
 class RevitalisationMeasure(models.Model):

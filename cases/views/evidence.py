@@ -276,16 +276,7 @@ def case_evidence_zip(request, number: str):
     _refuse_missing_files(documents)
     park = case.parcel.park
     stripped = {d.pk for d in documents if strips_location(park, d.content_type)}
-    CustodyEvent.objects.bulk_create(
-        CustodyEvent(
-            document=d,
-            action=CustodyEvent.Action.EXPORTED,
-            actor=request.user,
-            ip_address=client_address(request),
-            note=_location_removed_note() if d.pk in stripped else "",
-        )
-        for d in documents
-    )
+    _record_export(request, documents, stripped)
     columns = _index_columns(names, stripped)
     index_csv = csv_response(columns, documents, "index").content
     index_html = render_to_string(
@@ -318,6 +309,20 @@ def case_evidence_zip(request, number: str):
     response["Content-Disposition"] = content_disposition_header(True, f"{case.number}-evidence.zip")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _record_export(request, documents, stripped: set[int]) -> None:
+    """One custody record per exported document; those sent without their position say so."""
+    CustodyEvent.objects.bulk_create(
+        CustodyEvent(
+            document=d,
+            action=CustodyEvent.Action.EXPORTED,
+            actor=request.user,
+            ip_address=client_address(request),
+            note=_location_removed_note() if d.pk in stripped else "",
+        )
+        for d in documents
+    )
 
 
 def _refuse_missing_files(documents) -> None:

@@ -56,6 +56,11 @@ def inspection_create(request, number: str):
         return invalid(request, TEMPLATE, context, status=400)
     if not form.is_valid():
         return invalid(request, TEMPLATE, context)
+    return _record(request, case, form, context)
+
+
+def _record(request, case, form, context):
+    """The checked inspection stored, or the form again with why it was not."""
     data = form.cleaned_data
     try:
         event, _created = CaseEvent.objects.record_inspection(
