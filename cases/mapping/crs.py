@@ -65,10 +65,6 @@ def to_stored(crs: CRS):
     return transformer.transform
 
 
-def is_geographic(crs: CRS) -> bool:
-    return crs.is_geographic
-
-
 @lru_cache(maxsize=256)
 def _equal_area(lon0: float, lat0: float) -> Transformer:
     local = CRS.from_proj4(f"+proj=laea +lat_0={lat0} +lon_0={lon0} +ellps=GRS80 +units=m +no_defs")
