@@ -254,3 +254,24 @@ def test_evaluate_per_mu_writes_the_json_named_in_the_issue(world, capsysbinary)
     assert set(first) == {"credit_code", "name", "class", "score", "indicators"}
     assert first["class"] in "ABCD" and isinstance(first["score"], str)
     assert isinstance(first["indicators"]["tax_per_mu"]["value"], str)
+
+
+def test_a_newer_run_is_shown_as_a_restatement_and_the_published_result_stays(world):
+    imported(world)
+    admin = client_for(world.admin)
+    admin.post("/evaluation/run/", {"park": "HZ", "year": "2024"})
+    published = EvaluationRun.objects.get()
+    admin.post(f"/evaluation/runs/{published.pk}/confirm/")
+    admin.post(f"/evaluation/runs/{published.pk}/publish/")
+    before = dict(published.results.values_list("enterprise_id", "score"))
+    imported(world, taxes=(300, 200, 150, 400))
+    admin.post("/evaluation/run/", {"park": "HZ", "year": "2024"})
+    page = admin.get("/evaluation/?park=HZ&year=2024").content.decode()
+    assert "A newer run" in page and f"Run no. {published.pk}" in page
+    assert dict(published.results.values_list("enterprise_id", "score")) == before
+    newer = EvaluationRun.objects.exclude(pk=published.pk).get()
+    admin.post(f"/evaluation/runs/{newer.pk}/confirm/")
+    admin.post(f"/evaluation/runs/{newer.pk}/publish/")
+    published.refresh_from_db()
+    assert published.state == RunState.SUPERSEDED
+    assert f"restates run no. {published.pk}" in admin.get("/evaluation/?park=HZ&year=2024").content.decode()
