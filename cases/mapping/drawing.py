@@ -32,6 +32,12 @@ class DrawnParcel:
     show_label: bool
     highlighted: bool = False
 
+    @property
+    def label_fill(self) -> str:
+        """Dark text on a light fill, white on a dark one."""
+        red, green, blue = (int(self.fill[i : i + 2], 16) for i in (1, 3, 5))
+        return "#1f2933" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "#ffffff"
+
 
 @dataclass
 class Drawing:
