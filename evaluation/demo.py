@@ -69,8 +69,8 @@ ROWS = (
 COMMITMENTS = {
     # production reached in 2013; 2024's figures fall short of the committed output and tax per 亩
     "XQ-F01": ("300", "600", "35", date(2013, 12, 1), date(2010, 12, 20), date(2013, 10, 20)),
-    # started almost three years late; invested 260 of the 300 万元/亩 committed
-    "XQ-C01": ("300", "500", "25", date(2025, 4, 25), date(2019, 5, 10), date(2024, 6, 30)),
+    # started almost three years late; invested 260 of the 300 万元/亩 committed; 达产 review due in 2026
+    "XQ-C01": ("300", "500", "25", date(2026, 4, 25), date(2019, 5, 10), date(2024, 6, 30)),
     # completion agreed for 2022-12-10 (two years after the agreed start), not yet completed: overdue
     "XQ-C02": ("320", "550", "30", date(2027, 6, 30), date(2020, 1, 8), None),
 }
