@@ -21,6 +21,7 @@ deletes), and always refuses one where the city's parks or users exist already.
 """
 
 import hashlib
+import json
 import math
 import random
 import secrets
@@ -214,7 +215,9 @@ class Rows:
         return self
 
     def _write_copy(self, row) -> None:
-        self._copy.write_row(row + self.defaults if self.defaults else row)
+        row = row + self.defaults if self.defaults else row
+        # COPY takes JSON as its text; INSERT gets it from the field's own preparation.
+        self._copy.write_row(tuple(json.dumps(v) if isinstance(v, dict | list) else v for v in row))
         self.count += 1
 
     def _write_insert(self, row) -> None:
@@ -942,6 +945,8 @@ class Command(BaseCommand):
             "to_status",
             "override_reason",
             "created_at",
+            "title_code",
+            "title_params",
         ]
         extra_kind, after_decision_kind = picker(EXTRA_KINDS), picker(AFTER_DECISION_KINDS)
         titles = citydata.EVENT_TITLES
@@ -1068,6 +1073,7 @@ class Command(BaseCommand):
                     events.append((day, kind, rng.choice(titles[kind]), "", due, met, case.officer, "", ""))
                 events.sort(key=lambda e: e[0])
                 for n, (day, kind, title, details, due, met, actor, source, target) in enumerate(events):
+                    code, params = self._title_code(case, kind, source, target, day)
                     rows.write(
                         (
                             next_id,
@@ -1083,11 +1089,25 @@ class Command(BaseCommand):
                             target,
                             "",
                             at(day, n * 3),
+                            code,
+                            params,
                         )
                     )
                     next_id += 1
             box["count"] = rows.count
         self.counts["events"] = next_id - first
+
+    @staticmethod
+    def _title_code(case, kind: str, source: str, target: str, day: date) -> tuple[str, dict]:
+        """A step's event keeps its code and figures, as the workflow writes them (models/wording.py)."""
+        if kind != Kind.STATUS_CHANGE:
+            return "", {}
+        params = {"from": source, "to": target}
+        if target == S.IDENTIFIED and source == S.INVESTIGATING and day == case.identified_on:
+            params["identified_on"] = day.isoformat()
+        elif target == S.DISPOSED:
+            params |= {"disposed_on": day.isoformat(), "disposed_area_m2": str(case.disposed_area)}
+        return "status_change", params
 
     # Evidence ------------------------------------------------------------------------------------
 
