@@ -82,6 +82,8 @@ class Evaluation:
     subjects: list[Subject]
     benchmarks: dict
     inputs_sha256: str
+    # Enterprises left no land (stated shares of their parcel took all of it): listed, not graded.
+    landless: list[int] = field(default_factory=list)
 
 
 def snapshot(scheme: EvaluationScheme) -> dict:
@@ -144,6 +146,9 @@ def evaluate(park: Park, year: int, scheme: EvaluationScheme) -> Evaluation:
         )
     )
     subjects = _subjects(rows, year, plan["average_years"])
+    landless = sorted(pk for pk, subject in subjects.items() if subject.land_m2 <= 0)
+    for pk in landless:
+        del subjects[pk]
     for subject in subjects.values():
         _classify(subject, Decimal(plan["small_land_split_mu"]))
         subject.values = {spec["code"]: _value(subject, spec["code"]) for spec in plan["indicators"]}
@@ -161,6 +166,7 @@ def evaluate(park: Park, year: int, scheme: EvaluationScheme) -> Evaluation:
             family: {code: _text(v) for code, v in codes.items()} for family, codes in benchmarks.items()
         },
         inputs_sha256=_fingerprint(rows),
+        landless=landless,
     )
 
 

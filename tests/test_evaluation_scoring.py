@@ -204,3 +204,15 @@ def test_evaluating_reads_the_figures_in_a_number_of_queries_that_does_not_grow(
         firm(park)
     with django_assert_max_num_queries(len(small)):
         EvaluationRun.objects.record(evaluate(park, 2024, scheme))
+
+
+def test_an_enterprise_left_no_land_by_the_stated_shares_is_listed_not_graded(park):
+    owner = make_enterprise(park=park)
+    squeezed = make_enterprise(park=park)
+    parcel = make_parcel(park=park, area_m2="1000.00", enterprise=owner)
+    figures(owner, parcel, land_m2=Decimal("1000.00"))
+    figures(squeezed, parcel)
+    evaluation = evaluate(park, 2024, create_default_scheme(park, 2024))
+    assert evaluation.landless == [squeezed.pk]
+    assert [s.enterprise_id for s in evaluation.subjects] == [owner.pk]
+    EvaluationRun.objects.record(evaluation)  # the database takes every result: none without land

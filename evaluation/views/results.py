@@ -153,7 +153,17 @@ def run_evaluation(request):
         )
         return redirect(_page_url(park, year))
     scheme, how = scheme_for(park, year)
-    run = EvaluationRun.objects.record(evaluate(park, year, scheme), by=request.user)
+    evaluation = evaluate(park, year, scheme)
+    run = EvaluationRun.objects.record(evaluation, by=request.user)
+    if evaluation.landless:
+        messages.warning(
+            request,
+            _(
+                "%(count)s enterprises were not graded: the land shares stated for their parcels leave "
+                "them none."
+            )
+            % {"count": len(evaluation.landless)},
+        )
     if how == "default":
         messages.info(
             request, _("The park had no scheme for this year: the default scheme was set up for it.")
