@@ -26,7 +26,8 @@ def no_sideways_scroll(page) -> None:
     wide = page.evaluate(
         """limit => [...document.querySelectorAll("body *")]
         .filter(e => e.getBoundingClientRect().right > limit + 0.5 && !e.closest(".table-responsive"))
-        .slice(-5).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))""",
+        .slice(-5)
+        .map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))""",
         PHONE["width"],
     )
     assert width <= PHONE["width"], f"the page is {width} px wide on a {PHONE['width']} px screen: {wide}"
