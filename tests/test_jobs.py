@@ -430,3 +430,16 @@ def test_the_admin_shows_jobs_schedule_and_reminders_read_only_to_superusers_onl
     client.force_login(staff)
     for path in paths:
         assert client.get(path).status_code == 403, path
+
+
+def test_a_checks_page_costs_the_same_queries_for_a_ledger_of_2_or_40_rows(
+    client, world, django_assert_max_num_queries
+):
+    client.force_login(world["admin"])
+    small = check_in_background(client, xlsx([case_row(n) for n in range(1, 3)]))
+    large = check_in_background(client, xlsx([case_row(n, officer="nobody") for n in range(1, 41)]))
+    with django_assert_max_num_queries(20) as counted:
+        assert client.get(f"/jobs/{small.pk}/").status_code == 200
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        page = client.get(f"/jobs/{large.pk}/")
+    assert len(page.context["refused_rows"]) == 40 and not page.context["can_import"]
