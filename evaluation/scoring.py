@@ -304,29 +304,53 @@ def _benchmark(spec: dict, subject: Subject, averages: dict) -> Decimal | None:
     return averages[subject.family][spec["code"]]
 
 
+def _prepared(spec: dict) -> dict:
+    """An indicator of the snapshot with its numbers as decimals, converted once for every enterprise."""
+
+    def number(key):
+        return None if spec[key] is None else Decimal(spec[key])
+
+    return {
+        **spec,
+        "weight": Decimal(spec["weight"]),
+        "cap_ratio": number("cap_ratio"),
+        "alert_below": number("alert_below"),
+        "excellent_from": number("excellent_from"),
+    }
+
+
 def _score(subjects, plan: dict, averages: dict) -> None:
+    specs = [_prepared(spec) for spec in plan["indicators"]]
+    weights = {spec["code"]: spec["weight"] for spec in specs}
+    # 规下 firms on tax per 亩 alone, out of 100
+    small_weights = {Code.TAX_PER_MU: Decimal(100)} if plan["small_tax_only"] else weights
     filled_later = defaultdict(list)
+    points_of = {}
     for subject in subjects:
-        scored = _scored_specs(subject, plan)
-        for spec in plan["indicators"]:
-            weight = scored.get(spec["code"])
-            entry = _entry(spec, subject, averages, weight)
-            subject.indicators[spec["code"]] = entry
+        scored = small_weights if subject.family == SMALL else weights
+        points_of[subject.enterprise_id] = mine = {}
+        for spec in specs:
+            code = spec["code"]
+            weight = scored.get(code)
+            entry, points = _entry(spec, subject, averages, weight)
+            subject.indicators[code] = entry
+            mine[code] = points
             if (
                 entry["band"] == "missing"
                 and weight
-                and spec["code"] in AVERAGE_WHEN_MISSING
+                and code in AVERAGE_WHEN_MISSING
                 and subject.family == ABOVE
             ):
-                filled_later[spec["code"]].append(subject)
+                filled_later[code].append(subject)
     for code, missing in filled_later.items():
         given = [
-            Decimal(s.indicators[code]["points"])
+            points_of[s.enterprise_id][code]
             for s in subjects
             if s.family == ABOVE and s.indicators[code]["band"] != "missing"
         ]
         mean = (sum(given, ZERO) / len(given)).quantize(CENT, ROUND_HALF_UP) if given else ZERO
         for subject in missing:
+            points_of[subject.enterprise_id][code] = mean
             subject.indicators[code]["points"] = str(mean)
             subject.indicators[code]["note"] = "average_points"
     cut_offs = [
@@ -335,41 +359,36 @@ def _score(subjects, plan: dict, averages: dict) -> None:
         (Decimal(plan["c_min"]), Grade.C),
     ]
     for subject in subjects:
-        total = sum((Decimal(e["points"]) for e in subject.indicators.values()), ZERO)
-        subject.score = total.quantize(CENT, ROUND_HALF_UP)
+        subject.score = sum(points_of[subject.enterprise_id].values(), ZERO).quantize(CENT, ROUND_HALF_UP)
         subject.grade = next((grade for floor, grade in cut_offs if subject.score >= floor), Grade.D)
 
 
-def _scored_specs(subject: Subject, plan: dict) -> dict:
-    """The weight each indicator carries for this enterprise: 规下 firms on tax per 亩 alone, out of 100."""
-    if subject.family == SMALL and plan["small_tax_only"]:
-        return {Code.TAX_PER_MU: Decimal(100)}
-    return {spec["code"]: Decimal(spec["weight"]) for spec in plan["indicators"]}
-
-
-def _entry(spec: dict, subject: Subject, averages: dict, weight: Decimal | None) -> dict:
+def _entry(spec: dict, subject: Subject, averages: dict, weight: Decimal | None) -> tuple[dict, Decimal]:
+    """An indicator's entry in the result (decimals as text) and its points, rounded to 0.01."""
     value = subject.values[spec["code"]]
     benchmark = _benchmark(spec, subject, averages)
     points = ZERO
     if weight and value is not None and benchmark and benchmark > 0:
         points = max(weight * value / benchmark, ZERO)
         if spec["cap_ratio"] is not None:
-            points = min(points, weight * Decimal(spec["cap_ratio"]))
-    return {
+            points = min(points, weight * spec["cap_ratio"])
+    points = points.quantize(CENT, ROUND_HALF_UP)
+    entry = {
         "value": _text(value),
         "benchmark": _shared_text(benchmark),
         "weight": _shared_text(weight),
-        "points": str(points.quantize(CENT, ROUND_HALF_UP)),
+        "points": str(points),
         "band": _band(spec, value),
     }
+    return entry, points
 
 
 def _band(spec: dict, value: Decimal | None) -> str:
     if value is None:
         return "missing"
-    if spec["alert_below"] is not None and value < Decimal(spec["alert_below"]):
+    if spec["alert_below"] is not None and value < spec["alert_below"]:
         return "alert"
-    if spec["excellent_from"] is not None and value >= Decimal(spec["excellent_from"]):
+    if spec["excellent_from"] is not None and value >= spec["excellent_from"]:
         return "excellent"
     return "normal"
 
