@@ -116,6 +116,7 @@ def test_a_code_with_a_missing_parameter_falls_back_rather_than_failing():
         )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_existing_chinese_texts_are_mapped_back_to_their_codes(world):
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
