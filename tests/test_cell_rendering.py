@@ -58,12 +58,12 @@ CELL_TEMPLATES = {
     cells.partner_measures: "<a href=\"{% url 'measure-list' %}?partner={{ row.pk }}\">{{ row.measure_count }}</a>",  # noqa: E501
     cells.status_badge: "{% load parkland %}{% status_badge row %}",
 }
-FILTER_FIELD_TEMPLATE = """{% with is_range=field.widget_type|slice:"-5:" %}
+FILTER_FIELD_TEMPLATE = """{% if field.is_hidden %}{{ field }}{% else %}{% with is_range=field.widget_type|slice:"-5:" %}
 <div class="{% if field.name == 'q' %}col-12 col-lg-3{% elif is_range == "range" %}col-12 col-md-6 col-lg-3{% else %}col-6 col-md-4 col-lg-2{% endif %}">
-  <label class="form-label" for="{{ field.auto_id }}{% if is_range == 'range' %}_0{% endif %}">{{ field.label }}</label>
+  <label class="form-label" for="{{ field.auto_id }}{% if is_range == 'range' %}_0{% endif %}">{{ field.label|capfirst }}</label>
   {% if is_range == "range" %}<div class="input-group input-group-sm">{{ field }}</div>{% else %}{{ field }}{% endif %}
 </div>
-{% endwith %}"""  # noqa: E501
+{% endwith %}{% endif %}"""  # noqa: E501
 
 
 def same(a, b) -> bool:

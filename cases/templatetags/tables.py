@@ -93,7 +93,10 @@ def row_cells(context, columns, row):
 
 @register.simple_tag
 def filter_field(field):
-    """A filter's label and widget in their column, as a template per field used to write them."""
+    """A filter's label and widget in their column, as a template per field used to write them; a
+    hidden filter (a parcel chosen on its page) only its input, without an empty labelled column."""
+    if field.is_hidden:
+        return mark_safe(str(field))  # a bound field's widget, escaped as it was drawn
     is_range = field.widget_type.endswith("range")
     if field.name == "q":
         width = "col-12 col-lg-3"
@@ -109,6 +112,6 @@ def filter_field(field):
         width,
         field.auto_id,
         "_0" if is_range else "",
-        field.label,
+        capfirst(field.label),
         mark_safe(widget),  # a bound field's widget, escaped as it was drawn
     )
