@@ -251,17 +251,29 @@ def _start_ledger_check(request):
         return redirect("ledger-import")
     uploaded, park = form.cleaned_data["file"], form.cleaned_data["park"]
     name = clean_file_name(uploaded.name) or "ledger"
-    job = Job.objects.create(
-        kind=JobKind.LEDGER_CHECK,
-        user=request.user,
-        park=park,
-        language=_language(),
-        title=name[:200],
-        parameters={"file_name": name, "park": park.code if park else ""},
-    )
-    job.input_file.name = job_storage().save(f"jobs/{job.pk}/input", uploaded)
-    job.save(update_fields=["input_file"])
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=JobKind.LEDGER_CHECK,
+            user=request.user,
+            park=park,
+            language=_language(),
+            title=name[:200],
+            parameters={"file_name": name, "park": park.code if park else ""},
+        )
+        _keep_input(job, uploaded)
     return _launch(request, job)
+
+
+def _keep_input(job: Job, content) -> None:
+    """The job's input in private storage, within the transaction that records the job: if either
+    fails, neither the row nor the file stays."""
+    name = job_storage().save(f"jobs/{job.pk}/input", content)
+    try:
+        job.input_file.name = name
+        job.save(update_fields=["input_file"])
+    except Exception:
+        job_storage().delete(name)
+        raise
 
 
 @require_POST
@@ -289,11 +301,10 @@ def start_ledger_import(request, pk: int):
                 parameters={**check.parameters, "check": check.pk},
                 source=check,
             )
+            with job_storage().open(check.input_file.name, "rb") as handle:
+                _keep_input(job, ContentFile(handle.read()))
     except IntegrityError:  # a second click: the first import is under way
         return redirect(check.imports.get())
-    with job_storage().open(check.input_file.name, "rb") as handle:
-        job.input_file.name = job_storage().save(f"jobs/{job.pk}/input", ContentFile(handle.read()))
-    job.save(update_fields=["input_file"])
     return _launch(request, job)
 
 

@@ -443,3 +443,17 @@ def test_a_checks_page_costs_the_same_queries_for_a_ledger_of_2_or_40_rows(
     with django_assert_max_num_queries(len(counted.captured_queries)):
         page = client.get(f"/jobs/{large.pk}/")
     assert len(page.context["refused_rows"]) == 40 and not page.context["can_import"]
+
+
+def test_a_ledger_upload_the_storage_refuses_leaves_no_job_behind(client, world, monkeypatch):
+    storage = job_storage()
+
+    def full(name, content, max_length=None):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(storage, "save", full)
+    monkeypatch.setattr("jobs.views.job_storage", lambda: storage)
+    client.force_login(world["admin"])
+    with pytest.raises(OSError):
+        check_in_background(client, xlsx([case_row(1)]))
+    assert not Job.objects.exists()
