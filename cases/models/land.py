@@ -363,6 +363,11 @@ class LandParcel(models.Model):
                 violation_error_message=_("A real-estate unit number has 28 characters."),
             ),
             models.CheckConstraint(
+                condition=Q(boundary__isnull=True) | Q(boundary__type__in=["Polygon", "MultiPolygon", "Feature"]),
+                name="%(app_label)s_%(class)s_boundary_is_a_polygon",
+                violation_error_message=_("Give the boundary as a GeoJSON Polygon or MultiPolygon."),
+            ),
+            models.CheckConstraint(
                 condition=(
                     (Q(land_price_wan__isnull=True) | Q(land_price_wan__gte=0))
                     & (Q(required_plot_ratio__isnull=True) | Q(required_plot_ratio__gte=0))
