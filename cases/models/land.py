@@ -363,7 +363,13 @@ class LandParcel(models.Model):
                 violation_error_message=_("A real-estate unit number has 28 characters."),
             ),
             models.CheckConstraint(
-                condition=Q(boundary__isnull=True) | Q(boundary__type__in=["Polygon", "MultiPolygon", "Feature"]),
+                # `type` present and one of these: an array or a string has no `type`, and a missing
+                # key compares as NULL, which a CHECK would let through.
+                condition=Q(boundary__isnull=True)
+                | (
+                    Q(boundary__type__isnull=False)
+                    & Q(boundary__type__in=["Polygon", "MultiPolygon", "Feature"])
+                ),
                 name="%(app_label)s_%(class)s_boundary_is_a_polygon",
                 violation_error_message=_("Give the boundary as a GeoJSON Polygon or MultiPolygon."),
             ),
