@@ -284,3 +284,17 @@ def test_a_bad_file_is_refused_with_a_reason_and_changes_nothing(three, park, da
     assert not report.ok
     assert report.errors or all(row.problems for row in report.rows if row.outcome == "refused")
     assert not LandParcel.objects.filter(boundary__isnull=False).exists()
+
+
+def test_the_database_refuses_a_boundary_that_is_not_a_polygon(park):
+    from django.db import IntegrityError, transaction
+
+    parcel = factories.make_parcel(park=park, boundary=lonlat_polygon(side_by_side(1)[0]))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LandParcel.objects.filter(pk=parcel.pk).update(
+            boundary={"type": "Point", "coordinates": [113.2, 22.2]}
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LandParcel.objects.filter(pk=parcel.pk).update(boundary=[1, 2])
+    LandParcel.objects.filter(pk=parcel.pk).update(boundary=None)
+    LandParcel.objects.filter(pk=parcel.pk).update(boundary={"type": "MultiPolygon", "coordinates": []})
