@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -114,6 +115,8 @@ class SiteInspectionForm(StyledForm, forms.Form):
         self.refused = list(refused)
         self.checked: list[CheckedUpload] = []
         self.fields["photos"].widget.attrs.update(accept="image/*", capture="environment")
+        for field in self.fields.values():
+            field.label = capfirst(field.label)  # English labels in sentence case
         self.fields["photos"].help_text = _(
             "Take them with the camera or choose them: JPEG or PNG, up to %(count)s photos of up to "
             "%(size)s MB each. The time and place the camera recorded are kept."
