@@ -8,6 +8,8 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from .deadlines.signals import connect
+        from . import figures
+        from .deadlines import signals
 
-        connect()
+        signals.connect()
+        figures.connect()

@@ -59,6 +59,15 @@ def park_roles(user) -> dict[Park, str]:
     return cached
 
 
+def scope_key(user) -> str:
+    """Names the cases `cases_for(user)` holds, for figures kept in the cache: "all", or the park ids."""
+    if _sees_everything(user):
+        return "all"
+    viewer = Membership.rank_of(Role.VIEWER)
+    ids = sorted(p.pk for p, held in park_roles(user).items() if Membership.rank_of(held) >= viewer)
+    return "parks-" + "-".join(map(str, ids))
+
+
 def has_role_somewhere(user, role: str) -> bool:
     """Whether the user holds at least `role` in one of their parks (e.g. may create a record)."""
     needed = Membership.rank_of(role)

@@ -299,6 +299,9 @@ CSRF_FAILURE_VIEW = "parkland.views.csrf_failure"
 
 # The disposal-rate benchmark where no DisposalTarget is set: Xinqing park's 2022 result.
 PARKLAND_DEFAULT_BENCHMARK_PCT = Decimal(env("PARKLAND_DEFAULT_BENCHMARK_PCT", "55.4"))
+# The report's and the dashboard's figures are kept in the cache until the cases change
+# (cases/figures.py); this bounds how long, whatever happens.
+PARKLAND_FIGURES_CACHE_SECONDS = int(env("PARKLAND_FIGURES_CACHE_SECONDS", "900"))
 # Open cases with no timeline event for this many days count as stalled.
 PARKLAND_STALLED_AFTER_DAYS = int(env("PARKLAND_STALLED_AFTER_DAYS", "60"))
 # 开竣工预警 on grant commitments (docs/evaluation.md): warn this many days before an agreed start or

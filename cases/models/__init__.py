@@ -24,6 +24,7 @@ from .numbers import CaseNumberSequence, format_case_number, parse_case_number
 from .parks import DisposalTarget, LowEfficiencyThreshold, Membership, Park
 from .rate import MonthFigures, RateFigures
 from .tokens import ApiToken
+from .versions import DataVersion
 from .workflow import TRANSITIONS, Transition, TransitionKind
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "CaseNumberSequence",
     "Category",
     "CustodyEvent",
+    "DataVersion",
     "DisposalCase",
     "DisposalMethod",
     "DisposalTarget",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..exceptions import ReportError
+from ..figures import cached
 from ..models import (
     Category,
     DisposalCase,
@@ -106,11 +107,22 @@ class MonthlyReport:
     cases: QuerySet[DisposalCase]  # the report's scope: the cases it counts
     forecast_area_m2: Decimal
     closes: dict[int, MonthClose] = field(default_factory=dict)
+    # Names the cases in scope (`scoping.scope_key`) when the figures may be kept in the cache.
+    cache_scope: str | None = None
+
+    def _kept(self, name: str, compute):
+        if self.cache_scope is None:
+            return compute()
+        parts = (self.cache_scope, self.year, self.as_of, self.park.pk if self.park else "", self.category)
+        return cached(f"report-{name}", parts, compute)
 
     @cached_property
     def breakdowns(self) -> dict[str, dict[str, RateFigures]]:
         """By category, disposal method and park, in one query, made only when something shows them."""
-        return self.cases.rate_breakdowns(BREAKDOWN_FIELDS, year=self.year, as_of=self.as_of)
+        return self._kept(
+            "breakdowns",
+            lambda: self.cases.rate_breakdowns(BREAKDOWN_FIELDS, year=self.year, as_of=self.as_of),
+        )
 
     @property
     def by_category(self) -> dict[str, RateFigures]:
@@ -140,7 +152,7 @@ class MonthlyReport:
     @cached_property
     def disposed_cases_shown(self) -> list[DisposalCase]:
         """The first `DISPOSED_SHOWN` disposed cases, for the page; `totals.disposed_count` has them all."""
-        return list(self.disposed_cases[:DISPOSED_SHOWN])
+        return self._kept("disposed-shown", lambda: list(self.disposed_cases[:DISPOSED_SHOWN]))
 
     @property
     def area_to_benchmark_m2(self) -> Decimal:
@@ -184,12 +196,16 @@ def monthly_report(
     as_of: date | None = None,
     park: Park | None = None,
     category: str = "",
+    cache_scope: str | None = None,
 ) -> MonthlyReport:
     """The report of docs/disposal-rate.md over `cases`, narrowed to `park` and `category` when given.
 
     A fixed number of queries whatever the number of cases: one pass for the months, the totals and
     the forecast (`year_figures`), one each for the benchmark and the month closes; the three
     breakdowns (one query, `rate_breakdowns`) and the disposed-case list are made when first read.
+    With `cache_scope` (the key of the cases in scope, `scoping.scope_key`), the year's figures, the
+    breakdowns and the disposed-case list are kept in the cache until their rows change
+    (`cases/figures.py`).
     """
     as_of = check_period(year, as_of)
     if category and category not in Category.values:
@@ -199,7 +215,11 @@ def monthly_report(
     if category:
         cases = cases.filter(category=category)
     benchmark = DisposalTarget.objects.benchmark_pct(park=park, year=year)
-    figures = cases.year_figures(year=year, as_of=as_of)
+    if cache_scope is None:
+        figures = cases.year_figures(year=year, as_of=as_of)
+    else:
+        parts = (cache_scope, year, as_of, park.pk if park else "", category)
+        figures = cached("report-year", parts, lambda: cases.year_figures(year=year, as_of=as_of))
     return MonthlyReport(
         year=year,
         as_of=as_of,
@@ -211,6 +231,7 @@ def monthly_report(
         cases=cases,
         forecast_area_m2=figures.forecast_area_m2,
         closes=MonthClose.objects.in_force_by_month(park=park, year=year) if park is not None else {},
+        cache_scope=cache_scope,
     )
 
 

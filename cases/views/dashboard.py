@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .. import scoping
 from ..deadlines import shown, stored_agenda
+from ..figures import cached
 from ..models import (
     OPEN_STATUSES,
     DisposalTarget,
@@ -26,9 +27,10 @@ def dashboard(request):
     parks = list(scoping.park_roles(user))
     park = parks[0] if len(parks) == 1 else None
     benchmark = DisposalTarget.objects.benchmark_pct(park=park, year=year)
-    figures = cases.rate_figures(year=year, as_of=today)
-
-    status_rows, flag_rows = _open_by_status_and_flag(cases)
+    # Both read every case in scope: kept in the cache until the cases change (cases/figures.py).
+    scope = scoping.scope_key(user)
+    figures = cached("dashboard-rate", (scope, today), lambda: cases.rate_figures(year=year, as_of=today))
+    status_rows, flag_rows = cached("dashboard-open", (scope,), lambda: _open_by_status_and_flag(cases))
     events = scoping.events_for(user).select_related("case__parcel__park", "case__officer")
     upcoming = stored_agenda(scoping.deadlines_for(user), today=today, days=settings.PARKLAND_DUE_SOON_DAYS)
     money_rows = scoping.measures_for(user).money_by_method(year)

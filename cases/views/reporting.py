@@ -64,7 +64,9 @@ def _report_parameters(request) -> dict:
 def _monthly_report(request):
     parameters = _report_parameters(request)
     try:
-        return reporting.monthly_report(scoping.cases_for(request.user), **parameters)
+        return reporting.monthly_report(
+            scoping.cases_for(request.user), cache_scope=scoping.scope_key(request.user), **parameters
+        )
     except reporting.ReportError as error:
         raise BadReportRequest(str(error)) from error
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ...figures import data_changed
 from ...models import (
     OPEN_STATUSES,
     CaseNumberSequence,
@@ -37,6 +38,7 @@ def write(state: LedgerState, *, reason: str) -> None:
     number_new_cases(state, [s["obj"] for s in by_kind["case"] if s["created"]])
     _save(DisposalCase, by_kind["case"], history, ordered=lambda s: s["obj"].status in OPEN_STATUSES)
     refresh_search(by_kind)
+    data_changed()  # written in bulk: no signal moved the figures' data version on
 
 
 def refresh_search(by_kind: dict[str, list[dict]]) -> None:
