@@ -15,11 +15,13 @@ import and generate_city do, and `migrate` does after every run. A request whose
 written and not yet committed computes its figures afresh and keeps nothing.
 """
 
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 
@@ -39,6 +41,7 @@ class _MoveOn:
 
     def __call__(self) -> None:
         DataVersion.objects.using(self.using).move_on()
+        _request_version.forget(self.using)  # what this request reads next is of the new version
 
 
 def _pending(using: str) -> _MoveOn | None:
@@ -56,17 +59,62 @@ def data_changed(using: str = DEFAULT_DB_ALIAS) -> None:
     transaction.on_commit(_MoveOn(using), using=using)
 
 
+class _RequestVersion(threading.local):
+    """The data version as first read in the current request: every figure of a page is of one version."""
+
+    active = False
+    read: dict
+
+    def start(self, **kwargs) -> None:
+        self.active, self.read = True, {}
+
+    def finish(self, **kwargs) -> None:
+        self.active, self.read = False, {}
+
+    def forget(self, using: str) -> None:
+        if self.active:
+            self.read.pop(using, None)
+
+
+_request_version = _RequestVersion()
+
+
+def _version(using: str) -> tuple[str, int]:
+    if not _request_version.active:
+        return DataVersion.objects.using(using).current()
+    if using not in _request_version.read:
+        _request_version.read[using] = DataVersion.objects.using(using).current()
+    return _request_version.read[using]
+
+
+def kept_key(name: str, parts: Iterable[Any], *, using: str = DEFAULT_DB_ALIAS) -> str | None:
+    """The cache key of `name` and `parts` at the current data version; None while this
+    transaction's own writes are uncommitted, as they are in no kept figures."""
+    if connections[using].in_atomic_block and _pending(using) is not None:
+        return None
+    epoch, counter = _version(using)
+    return ":".join(["figures", str(GENERATION), name, epoch, str(counter), *map(str, parts)])
+
+
 def cached(name: str, parts: Iterable[Any], compute: Callable[[], Any], *, using: str = DEFAULT_DB_ALIAS):
     """`compute()`, kept under `name`, `parts` and the data version for PARKLAND_FIGURES_CACHE_SECONDS."""
-    if connections[using].in_atomic_block and _pending(using) is not None:
-        return compute()  # this transaction's own writes are not in any kept figures
-    epoch, counter = DataVersion.objects.using(using).current()
-    key = ":".join(["figures", str(GENERATION), name, epoch, str(counter), *map(str, parts)])
+    key = kept_key(name, parts, using=using)
+    if key is None:
+        return compute()
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, settings.PARKLAND_FIGURES_CACHE_SECONDS)
     return value
+
+
+def fragment(name: str, parts: Iterable[Any]) -> dict:
+    """For a template's `{% cache fragment.seconds name fragment.key %}` around what shows kept
+    figures: 0 seconds (nothing kept, nothing read) while this transaction's writes are uncommitted."""
+    key = kept_key(name, parts)
+    if key is None:
+        return {"seconds": 0, "key": "uncommitted"}
+    return {"seconds": settings.PARKLAND_FIGURES_CACHE_SECONDS, "key": key}
 
 
 def _saved(sender, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -84,3 +132,5 @@ def connect() -> None:
         post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}-saved")
         post_delete.connect(_saved, sender=model, dispatch_uid=f"{uid}-deleted")
     post_migrate.connect(_migrated, dispatch_uid="figures-migrated")
+    request_started.connect(_request_version.start, dispatch_uid="figures-request-started")
+    request_finished.connect(_request_version.finish, dispatch_uid="figures-request-finished")

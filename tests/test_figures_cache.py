@@ -177,3 +177,21 @@ def test_a_transaction_that_has_written_computes_its_figures_afresh_and_keeps_no
     assert figures.cached("probe", ["x"], compute) == 1
     assert figures.cached("probe", ["x"], compute) == 2
     assert not [key for key in cache._cache if "probe" in key], "nothing kept"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tables_kept_for_readers_never_stand_in_for_a_supervisors_forms(client):
+    """The chart and tables are kept as rendered, except when they hold this user's month-end forms."""
+    ledger = build_ledger()
+    url = "/reports/monthly/?year=2022&park=XQ"
+    client.force_login(ledger.viewer)
+    for _ in range(2):
+        page = client.get(url).content.decode()
+        assert "/reports/monthly/close/" not in page and "/reports/monthly/reopen/" not in page
+    client.force_login(ledger.supervisor)
+    page = client.get(url).content.decode()
+    assert page.count('name="month"') == 12, "a form to close each past month of 2022"
+    close_month(park=ledger.xq, year=2022, month=1, by=ledger.supervisor)
+    client.force_login(ledger.admin)
+    page = client.get(url).content.decode()
+    assert "/reports/monthly/reopen/" in page

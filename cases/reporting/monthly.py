@@ -110,11 +110,15 @@ class MonthlyReport:
     # Names the cases in scope (`scoping.scope_key`) when the figures may be kept in the cache.
     cache_scope: str | None = None
 
+    @property
+    def kept_parts(self) -> tuple:
+        """What names this report among those kept in the cache (with the data version)."""
+        return _kept_parts(self.cache_scope, self.year, self.as_of, self.park, self.category)
+
     def _kept(self, name: str, compute):
         if self.cache_scope is None:
             return compute()
-        parts = (self.cache_scope, self.year, self.as_of, self.park.pk if self.park else "", self.category)
-        return cached(f"report-{name}", parts, compute)
+        return cached(f"report-{name}", self.kept_parts, compute)
 
     @cached_property
     def breakdowns(self) -> dict[str, dict[str, RateFigures]]:
@@ -218,7 +222,7 @@ def monthly_report(
     if cache_scope is None:
         figures = cases.year_figures(year=year, as_of=as_of)
     else:
-        parts = (cache_scope, year, as_of, park.pk if park else "", category)
+        parts = _kept_parts(cache_scope, year, as_of, park, category)
         figures = cached("report-year", parts, lambda: cases.year_figures(year=year, as_of=as_of))
     return MonthlyReport(
         year=year,
@@ -233,6 +237,10 @@ def monthly_report(
         closes=MonthClose.objects.in_force_by_month(park=park, year=year) if park is not None else {},
         cache_scope=cache_scope,
     )
+
+
+def _kept_parts(cache_scope: str | None, year: int, as_of: date, park: Park | None, category: str) -> tuple:
+    return (cache_scope, year, as_of, park.pk if park else "", category)
 
 
 def method_label(code: str) -> str:

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .. import reporting, scoping
+from .. import figures, reporting, scoping
 from ..forms import (
     TargetForm,
 )
@@ -109,6 +109,11 @@ def report_monthly(request):
         can_set_target=park is not None and scoping.has_role(request.user, park, Role.PARK_ADMIN),
         years=list(range(today.year, reporting.MIN_YEAR - 1, -1))[:15],
     )
+    # The chart and the tables as rendered, kept with the figures they show; not when they hold
+    # this user's forms to close or reopen a month.
+    with_forms = bool(context["closable"]) or (context["can_reopen"] and bool(report.closes))
+    tables = figures.fragment("report-tables", (*report.kept_parts, translation.get_language()))
+    context["tables"] = {"seconds": 0, "key": "forms"} if with_forms else tables
     return render(request, "cases/report_monthly.html", context)
 
 
