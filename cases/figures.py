@@ -15,6 +15,7 @@ import and generate_city do, and `migrate` does after every run. A request whose
 written and not yet committed computes its figures afresh and keeps nothing.
 """
 
+import hashlib
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -93,7 +94,8 @@ def kept_key(name: str, parts: Iterable[Any], *, using: str = DEFAULT_DB_ALIAS) 
     if connections[using].in_atomic_block and _pending(using) is not None:
         return None
     epoch, counter = _version(using)
-    return ":".join(["figures", str(GENERATION), name, epoch, str(counter), *map(str, parts)])
+    named = hashlib.sha256(repr(tuple(parts)).encode()).hexdigest()[:32]  # any text, a safe key
+    return f"figures:{GENERATION}:{name}:{epoch}:{counter}:{named}"
 
 
 def cached(name: str, parts: Iterable[Any], compute: Callable[[], Any], *, using: str = DEFAULT_DB_ALIAS):

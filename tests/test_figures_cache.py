@@ -195,3 +195,22 @@ def test_the_tables_kept_for_readers_never_stand_in_for_a_supervisors_forms(clie
     client.force_login(ledger.admin)
     page = client.get(url).content.decode()
     assert "/reports/monthly/reopen/" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lists_count_and_area_are_kept_per_filter_and_counted_again_after_a_write(client):
+    ledger = build_ledger()
+    client.force_login(ledger.supervisor)
+    url = "/cases/?state=open"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url)
+    assert not [sql for sql in figures_queries(queries) if "COUNT(" in sql], "the count is kept"
+    assert first.context["total_count"] == DisposalCase.objects.open().filter(parcel__park=ledger.xq).count()
+
+    factories.make_case(park=ledger.xq, status="lead")
+    after = client.get(url)
+    assert after.context["total_count"] == first.context["total_count"] + 1
+    assert client.get("/cases/?state=closed").context["total_count"] == (
+        DisposalCase.objects.filter(parcel__park=ledger.xq).count() - after.context["total_count"]
+    ), "another filter, its own count"

@@ -156,6 +156,7 @@ class CaseListView(ScopedListView):
     export_name = "cases"
     export_title = _("disposal cases")
     area_field = "case_area_m2"
+    kept_totals = True
 
     def base_queryset(self):
         return scoping.cases_for(self.request.user).select_related(

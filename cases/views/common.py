@@ -10,11 +10,12 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from .. import scoping
+from .. import figures, scoping
 from ..exports import Column, csv_stream_response, xlsx_response
 from ..models import (
     GATED_STATUSES,
@@ -87,6 +88,9 @@ class ScopedListView(ListView):
     export_name = "export"
     export_title = ""
     area_field = None
+    # Whether the count and area of a filter may be kept with the data version (cases/figures.py):
+    # only for lists whose rows and filters read nothing but `figures.SOURCES`.
+    kept_totals = False
 
     def get_queryset(self):
         self.filterset = self.filterset_class(
@@ -154,7 +158,17 @@ class ScopedListView(ListView):
         totals = {"count": Count("*")}
         if self.area_field:
             totals["area"] = Sum(self.area_field)
-        return queryset.order_by().aggregate(**totals)
+
+        def count():
+            return queryset.order_by().aggregate(**totals)
+
+        if not self.kept_totals:
+            return count()
+        # Paging or coming back to a filter counts again only when the rows have changed; the
+        # date is part of the key because filters such as the register's default date depend on it.
+        params = sorted((k, v) for k, v in self.request.GET.lists() if k not in {"page", "sort"})
+        parts = (type(self).__name__, scoping.scope_key(self.request.user), timezone.localdate(), params)
+        return figures.cached("list-totals", parts, count)
 
 
 def page_links(page) -> list[int | None]:
