@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0020_site_inspection_photos_and_measure_events'),
+        ('cases', '0025_parcel_boundary_has_a_polygon_type'),
     ]
 
     operations = [
