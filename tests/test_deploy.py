@@ -229,6 +229,8 @@ def test_a_download_through_nginx_comes_from_its_internal_location(tmp_path, set
     assert "X-Accel-Redirect" not in response.headers
     assert refused.status_code == 404 and content not in refused.content
     assert direct.status_code == 404 and content not in direct.content
-    assert health.status_code == 200 and health.json()["status"] == "ok"
+    # Port 80 hands /healthz to the application instead of redirecting it; the answer is 503 if a
+    # migration is waiting (the health check's own business, tested in test_healthz.py).
+    assert health.status_code in (200, 503) and health.json()["checks"]["database"] == "ok"
     downloads = document.custody.filter(action=CustodyEvent.Action.DOWNLOADED)
     assert list(downloads.values_list("actor", flat=True)) == [world.viewer.pk]
