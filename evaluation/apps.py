@@ -8,5 +8,6 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The map's colouring by 亩均 class (/map/?colour=per_mu).
-        from . import mapping  # noqa: F401
+        # The map's colouring by 亩均 class (/map/?colour=per_mu), and the 开竣工预警 in every
+        # reminders run (the weekday job and `send_reminders`): both register themselves.
+        from . import mapping, reminders  # noqa: F401

@@ -238,6 +238,7 @@ class ScheduledRun(models.Model):
 class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("overdue deadlines")
     DUE_SOON = "due_soon", _("deadlines falling due soon")
+    COMMITMENT = "commitment", _("grant commitments that warn or are breached")
 
 
 class ReminderLog(models.Model):

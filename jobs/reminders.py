@@ -3,6 +3,10 @@
 Each deadline put in a digest is a `ReminderLog` row, unique per officer, kind, deadline and day, so
 that a second run on the same day (another server, a repeated job, the command by hand) sends no
 deadline again; an officer's `ReminderOptOut` of a kind leaves those deadlines out of the digest.
+
+Other apps add their own reminders to the same run with `register()` (the 亩均 evaluation's 开竣工预警,
+evaluation/reminders.py, from its AppConfig.ready): each sender is called with the day, the dry-run flag
+and the writer, logs what it sends with `send_logged()` and returns how many e-mails it sent.
 """
 
 from __future__ import annotations
@@ -22,6 +26,39 @@ from cases.models import CaseDeadline
 from cases.templatetags.parkland import person
 
 from .models import ReminderKind, ReminderLog, ReminderOptOut
+
+# Senders registered by other apps: sender(today=, dry_run=, write=) -> number of e-mails.
+SENDERS: list[Callable[..., int]] = []
+
+
+def register(sender: Callable[..., int]) -> Callable[..., int]:
+    """Add a sender of reminders to every run of `send_reminders` (the command and the weekday job)."""
+    if sender not in SENDERS:
+        SENDERS.append(sender)
+    return sender
+
+
+def already_handled(today) -> tuple[set, set]:
+    """The (user id, kind) pairs opted out, and the (user id, kind, subject) triples sent `today`."""
+    opted_out = set(ReminderOptOut.objects.values_list("user_id", "kind"))
+    sent_today = set(ReminderLog.objects.filter(sent_on=today).values_list("officer_id", "kind", "subject"))
+    return opted_out, sent_today
+
+
+def send_logged(messages: list, logs: list, write: Callable[[str], object]) -> list:
+    """Send `messages` and record `logs` in one transaction; returns the messages sent (none when
+    another run logged the same reminders a moment ago)."""
+    if not messages:
+        return []
+    try:
+        # The log first, in the transaction that sends: a run that meets another's rows sends nothing.
+        with transaction.atomic():
+            ReminderLog.objects.bulk_create(logs)
+            get_connection().send_messages(messages)
+    except IntegrityError:
+        write(_("Another run sent these reminders a moment ago; nothing was sent twice."))
+        return []
+    return messages
 
 
 class RemindersRefused(ValueError):
@@ -50,8 +87,7 @@ def send_reminders(*, days: int | None, dry_run: bool, write: Callable[[str], ob
             else:
                 by_officer[deadline.case.officer].append((kind, deadline))
 
-    opted_out = set(ReminderOptOut.objects.values_list("user_id", "kind"))
-    sent_today = set(ReminderLog.objects.filter(sent_on=today).values_list("officer_id", "kind", "subject"))
+    opted_out, sent_today = already_handled(today)
     messages, logs = [], []
     skipped = 0
     for officer in sorted(by_officer, key=lambda user: user.get_username()):
@@ -94,20 +130,14 @@ def send_reminders(*, days: int | None, dry_run: bool, write: Callable[[str], ob
             % {"number": deadline.case.number, "deadline": deadline.label, "due": deadline.due}
         )
 
-    if messages and not dry_run:
-        try:
-            # The log first, in the transaction that sends: a run that meets another's rows sends nothing.
-            with transaction.atomic():
-                ReminderLog.objects.bulk_create(logs)
-                get_connection().send_messages(messages)
-        except IntegrityError:
-            write(_("Another run sent these reminders a moment ago; nothing was sent twice."))
-            messages = []
+    sent = len(messages) if dry_run else len(send_logged(messages, logs, write))
+    for sender in SENDERS:
+        sent += sender(today=today, dry_run=dry_run, write=write)
     summary = (
         _("%(sent)s digest(s) would be sent, %(skipped)s officer(s) skipped.")
         if dry_run
         else _("%(sent)s digest(s) sent, %(skipped)s officer(s) skipped.")
-    ) % {"sent": len(messages), "skipped": skipped}
+    ) % {"sent": sent, "skipped": skipped}
     write(summary)
     return summary
 

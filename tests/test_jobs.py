@@ -388,12 +388,12 @@ def test_weekday_reminders_send_each_deadline_once_a_day_and_respect_an_opt_out(
     # Tomorrow it would be sent again, unless the officer opted out of overdue deadlines.
     ReminderLog.objects.update(sent_on=timezone.localdate() - timedelta(days=1))
     client.force_login(officer)
-    response = client.post("/reminders/", {"kind": ["due_soon"]})
+    response = client.post("/reminders/", {"kind": ["due_soon", "commitment"]})
     assert response.status_code == 302
     assert list(ReminderOptOut.objects.filter(user=officer).values_list("kind", flat=True)) == ["overdue"]
     call_command("send_reminders", stdout=io.StringIO())
     assert len(mail.outbox) == 1
-    client.post("/reminders/", {"kind": ["due_soon", "overdue"]})
+    client.post("/reminders/", {"kind": ["due_soon", "overdue", "commitment"]})
     assert not ReminderOptOut.objects.filter(user=officer).exists()
     call_command("send_reminders", stdout=io.StringIO())
     assert len(mail.outbox) == 2

@@ -1,16 +1,16 @@
 """E-mail each case officer one digest of their deadlines that are overdue or fall due soon, and each
-park's supervisors and administrators one of the grant commitments that warn (evaluation/reminders.py).
+park's supervisors and administrators one of the grant commitments that warn (evaluation/reminders.py,
+registered with jobs.reminders).
 
 The work is jobs.reminders.send_reminders, which the weekday schedule also runs (docs/jobs.md): a
-deadline already put in an officer's digest today is not sent again, and officers may opt out of a
-kind. Officers without an e-mail address are listed as skipped; --dry-run prints each digest.
+deadline or commitment already put in someone's digest today is not sent again, and anyone may opt out
+of a kind. Officers without an e-mail address are listed as skipped; --dry-run prints each digest.
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from evaluation.reminders import send_commitment_warnings
 from jobs.reminders import RemindersRefused, send_reminders
 
 
@@ -35,5 +35,3 @@ class Command(BaseCommand):
                 send_reminders(days=days, dry_run=dry_run, write=self.stdout.write)
             except RemindersRefused as error:
                 raise CommandError(str(error)) from error
-            # 开竣工预警: each park's grant commitments that warn, to its supervisors and administrators.
-            send_commitment_warnings(dry_run=dry_run, write=self.stdout.write)
