@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.files import File
 from django.http import Http404, HttpRequest, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from cases import reporting, scoping
@@ -19,7 +20,7 @@ from cases.exports import csv_chunks, export_rows, list_workbook
 from cases.ledger.importing import import_ledger
 from cases.ledger.report import LedgerReport, report_xlsx
 from cases.ledger.writing import ledger_xlsx
-from cases.models import DisposalCase, Park
+from cases.models import DisposalCase, Membership, Park
 from cases.templatetags.parkland import person
 from cases.views import case as case_views
 from cases.views import land, revitalisation
@@ -27,6 +28,8 @@ from cases.views.evidence import case_evidence_zip
 
 from .models import Job, JobKind, job_storage
 from .running import JobFailed, Outcome, Progress
+
+Role = Membership.Role
 
 # The lists a background export may write, by the name in its start form.
 LISTS = {
@@ -197,6 +200,39 @@ def ledger_import(job: Job, progress: Progress) -> Outcome:
     return _report_outcome(report)
 
 
+def evaluation_run(job: Job, progress: Progress) -> Outcome:
+    """The year's 亩均 evaluation computed and stored as a new run, as the /evaluation/ page's run
+    button does (evaluation.running.compute_run); the result is the run itself."""
+    from evaluation.models import RunError
+    from evaluation.running import STEPS, compute_run, notes
+
+    year = job.parameters["year"]
+    if job.user is None or job.park is None or not scoping.has_role(job.user, job.park, Role.OFFICER):
+        raise JobFailed(gettext("You may no longer run the evaluation of this park."))
+    progress.start(STEPS)
+    try:
+        computed = compute_run(
+            job.park, year, by=job.user, step=lambda done, step: progress.advance(done, step)
+        )
+    except RunError as error:
+        raise JobFailed(str(error)) from error
+    said = notes(computed)
+    run = computed.run
+    return Outcome(
+        data={
+            "run": run.pk,
+            "park": job.park.code,
+            "year": year,
+            "enterprise_count": run.enterprise_count,
+            "landless": computed.landless,
+            "scheme": computed.scheme,
+            "url": f"{reverse('evaluation:results')}?park={job.park.code}&year={year}#run-{run.pk}",
+            "notes": [text for _level, text in said],
+        },
+        message=said[-1][1],
+    )
+
+
 def reminders(job: Job, progress: Progress) -> Outcome:
     from .reminders import send_reminders
 
@@ -214,4 +250,5 @@ WORK = {
     JobKind.REPORT: report,
     JobKind.EVIDENCE_ZIP: evidence_zip,
     JobKind.REMINDERS: reminders,
+    JobKind.EVALUATION_RUN: evaluation_run,
 }

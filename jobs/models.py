@@ -27,6 +27,7 @@ class JobKind(models.TextChoices):
     REPORT = "report", _("monthly report")
     EVIDENCE_ZIP = "evidence_zip", _("case file (zip)")
     REMINDERS = "reminders", _("deadline reminders")
+    EVALUATION_RUN = "evaluation_run", _("per-mu evaluation run")
 
 
 class JobState(models.TextChoices):

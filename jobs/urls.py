@@ -14,5 +14,6 @@ urlpatterns = [
     path("jobs/start/report/", views.start_report, name="start-report"),
     path("jobs/start/ledger-check/", views.start_ledger_check, name="start-ledger-check"),
     path("jobs/start/evidence-zip/<str:number>/", views.start_evidence_zip, name="start-evidence-zip"),
+    path("jobs/start/evaluation-run/", views.start_evaluation_run, name="start-evaluation-run"),
     path("reminders/", views.reminder_settings, name="reminders"),
 ]

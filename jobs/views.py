@@ -23,7 +23,13 @@ from cases.forms import LedgerUploadForm
 from cases.ledger.report import LedgerReport, Outcome
 from cases.models import CustodyEvent, Membership
 from cases.uploads import clean_file_name
-from cases.views.common import case_or_404, client_address, is_whole_number, require_role_somewhere
+from cases.views.common import (
+    case_or_404,
+    client_address,
+    is_whole_number,
+    require_role,
+    require_role_somewhere,
+)
 from cases.views.ledger import LedgerSizeLimitHandler
 from cases.views.reporting import BadReportRequest, _report_parameters
 
@@ -222,6 +228,25 @@ def start_evidence_zip(request, number: str):
         language=_language(),
         title=case.number,
         parameters={"case": case.number, "ip_address": client_address(request)},
+    )
+    return _launch(request, job)
+
+
+@require_POST
+def start_evaluation_run(request):
+    """The year's 亩均 evaluation of a park computed in the background (officer and above, as the
+    /evaluation/ page's run button); the job's result is the new run."""
+    from evaluation.views.results import park_and_year
+
+    park, year, _parks = park_and_year(request)
+    require_role(request.user, park, Role.OFFICER)
+    job = Job.objects.create(
+        kind=JobKind.EVALUATION_RUN,
+        user=request.user,
+        park=park,
+        language=_language(),
+        title=f"{park.name} {year}"[:200],
+        parameters={"year": year},
     )
     return _launch(request, job)
 

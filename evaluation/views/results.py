@@ -25,12 +25,11 @@ from cases.views.common import is_whole_number, require_role
 
 from .. import publishing
 from ..chart import distribution, trend
-from ..defaults import scheme_for
 from ..indicators import FIGURES, INDICATORS, Code, Source
 from ..models import EvaluationResult, EvaluationRun, Grade, Group, RunError, RunState, YearFigures
 from ..opening import open_lead_case, pdf_of
+from ..running import compute_run, notes
 from ..scoping import runs_for
-from ..scoring import evaluate
 
 Role = Membership.Role
 PER_PAGE = 50
@@ -147,34 +146,13 @@ def run_evaluation(request):
     """Compute the year again under the park's scheme and keep it as a new run (officer and above)."""
     park, year, _parks = park_and_year(request)
     require_role(request.user, park, Role.OFFICER)
-    if not YearFigures.objects.filter(parcel__park=park, year=year).exists():
-        messages.error(
-            request, _("There are no figures for %(year)s yet: import them first.") % {"year": year}
-        )
+    try:
+        computed = compute_run(park, year, by=request.user)
+    except RunError as error:
+        messages.error(request, str(error))
         return redirect(_page_url(park, year))
-    scheme, how = scheme_for(park, year)
-    evaluation = evaluate(park, year, scheme)
-    run = EvaluationRun.objects.record(evaluation, by=request.user)
-    if evaluation.landless:
-        messages.warning(
-            request,
-            _(
-                "%(count)s enterprises were not graded: the land shares stated for their parcels leave "
-                "them none."
-            )
-            % {"count": len(evaluation.landless)},
-        )
-    if how == "default":
-        messages.info(
-            request, _("The park had no scheme for this year: the default scheme was set up for it.")
-        )
-    elif how == "copied":
-        messages.info(request, _("The park's scheme was copied from its previous year."))
-    messages.success(
-        request,
-        _("Run no. %(run)s computed: %(count)s enterprises graded. A supervisor confirms it next.")
-        % {"run": run.pk, "count": run.enterprise_count},
-    )
+    for level, text in notes(computed):
+        getattr(messages, level)(request, text)
     return redirect(_page_url(park, year))
 
 
