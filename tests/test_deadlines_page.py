@@ -282,7 +282,7 @@ def test_the_case_page_shows_each_computed_deadline(client, world, desk):
 def test_the_case_page_explains_a_deadline_that_cannot_be_computed(client, world, desk):
     sign_in(client, world.officer_a)
     response = client.get(case_url(desk["broken"]))
-    assert "cannot compute" in response.text
+    assert "Cannot compute" in response.text
     assert "立案前的通知" in response.text
     assert "before the case was opened" in response.text
 
