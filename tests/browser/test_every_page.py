@@ -112,6 +112,10 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
   .map(el => [el.outerHTML.slice(0, 90), Math.round(el.getBoundingClientRect().height)])
   .filter(([_, height]) => height < 44)"""
 
+UNFOLD = """() => document.querySelectorAll('details:not([open])')
+  .forEach(d => { d.open = true; d.dataset.folded = 1; })"""
+FOLD_AGAIN = "() => document.querySelectorAll('details[data-folded]').forEach(d => { d.open = false; })"
+
 UNSCOPED_HEADERS = "() => [...document.querySelectorAll('th:not([scope])')].map(th => th.textContent.trim())"
 
 
@@ -120,7 +124,10 @@ def check_page(page, url: str, label: str) -> list[str]:
     response = page.goto(url)
     assert response.status == 200, (label, response.status)
     problems = []
+    # Folded parts (the history) count too: opened for the measurement, folded again for the picture.
+    page.evaluate(UNFOLD)
     layout = page.evaluate(OVERFLOW)
+    page.evaluate(FOLD_AGAIN)
     if layout["scrollWidth"] > layout["clientWidth"]:
         problems.append(f"{label}: the page scrolls sideways {layout}")
     if label.endswith("-phone") and (small := page.evaluate(SMALL_TARGETS)):
