@@ -140,3 +140,24 @@ def _figure_gaps(check: CommitmentCheck, figures: dict | None) -> None:
         check.gaps.append(gap)
         if actual is None or actual < committed:
             check.breaches.append(gap)
+
+
+def parcel_check(parcel, today: date) -> CommitmentCheck | None:
+    """The parcel's commitment checked as on /commitments/, with the committed figures compared to the
+    latest year's even before the 达产 date (where a shortfall is shown, not yet a breach); None when the
+    parcel has no commitment. Two queries."""
+    found = checks(GrantCommitment.objects.filter(parcel=parcel), today)
+    if not found:
+        return None
+    check = found[0]
+    if not check.gaps:
+        preview = CommitmentCheck(check.commitment)
+        sums = (
+            YearFigures.objects.filter(parcel=parcel, year__lte=today.year - 1)
+            .values("year")
+            .annotate(tax=Sum("tax_wan"), output=Sum("output_wan"))
+            .order_by("-year")[:1]
+        )
+        _figure_gaps(preview, next(iter(sums), None))
+        check.gaps, check.figures_year = preview.gaps, preview.figures_year
+    return check

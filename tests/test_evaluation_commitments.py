@@ -8,11 +8,16 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.models import DisposalCase, Membership
 from evaluation.commitments import checks, date_warning
 from evaluation.models import GrantCommitment, YearFigures
+from jobs import tasks
+from jobs.models import Job, JobState, ReminderLog, ReminderOptOut
 from tests import factories
 from tests.worlds.staff import sign_in
 
@@ -146,3 +151,105 @@ def test_send_reminders_mails_the_parks_supervisors_the_commitments_that_warn(pa
     sent = [m for m in mail.outbox if "CM" in m.subject]
     assert len(sent) == 1 and sent[0].to == ["sup@example.org"]
     assert "/commitments/" in sent[0].body
+
+
+def test_commitment_warnings_are_sent_once_a_day_and_logged_per_reader(park):
+    commitment = committed_parcel(park)
+    sup = factories.make_user(park=park, role=R.SUPERVISOR, email="sup@example.org")
+    admin = factories.make_user(park=park, role=R.PARK_ADMIN, email="admin@example.org")
+    call_command("send_reminders", stdout=StringIO())
+    assert sorted(m.to[0] for m in mail.outbox if "CM" in m.subject) == [
+        "admin@example.org",
+        "sup@example.org",
+    ]
+    logged = ReminderLog.objects.filter(kind="commitment")
+    assert sorted(logged.values_list("officer_id", flat=True)) == sorted([sup.pk, admin.pk])
+    assert {row.subject for row in logged} == {f"CM:{commitment.parcel.code}:{commitment.pk}"}
+    out = StringIO()
+    call_command("send_reminders", stdout=out)  # the same day: nothing sent twice
+    assert len([m for m in mail.outbox if "CM" in m.subject]) == 2
+    assert "already reminded today" in out.getvalue() or "今天已提醒" in out.getvalue()
+    # A second commitment the same day is new: only it is sent.
+    other = committed_parcel(park)
+    call_command("send_reminders", stdout=StringIO())
+    latest = [m for m in mail.outbox if "CM" in m.subject][2:]
+    assert len(latest) == 2 and all(other.parcel.code in m.body for m in latest)
+    assert all(commitment.parcel.code not in m.body for m in latest)
+
+
+def test_a_reader_who_opted_out_of_commitments_receives_none(park):
+    committed_parcel(park)
+    sup = factories.make_user(park=park, role=R.SUPERVISOR, email="sup@example.org")
+    factories.make_user(park=park, role=R.PARK_ADMIN, email="admin@example.org")
+    client = sign_in(Client(), sup)
+    assert "commitment" in client.get("/reminders/").content.decode()
+    assert client.post("/reminders/", {"kind": ["overdue", "due_soon"]}).status_code == 302
+    assert list(ReminderOptOut.objects.filter(user=sup).values_list("kind", flat=True)) == ["commitment"]
+    call_command("send_reminders", stdout=StringIO())
+    assert [m.to for m in mail.outbox if "CM" in m.subject] == [["admin@example.org"]]
+    assert not ReminderLog.objects.filter(officer=sup).exists()
+
+
+def test_the_weekday_reminders_job_sends_the_commitment_warnings(park, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    committed_parcel(park)
+    factories.make_user(park=park, role=R.SUPERVISOR, email="sup@example.org")
+    today = timezone.localdate().isoformat()
+    job = Job.objects.get(pk=tasks.weekday_reminders(today))
+    assert job.state == JobState.SUCCEEDED
+    assert [m.to for m in mail.outbox if "CM" in m.subject] == [["sup@example.org"]]
+    assert ReminderLog.objects.filter(kind="commitment").count() == 1
+    call_command("send_reminders", stdout=StringIO())  # the command by hand the same day
+    assert len([m for m in mail.outbox if "CM" in m.subject]) == 1
+
+
+def parcel_page_queries(client, parcel) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(parcel.get_absolute_url())
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_parcel_page_shows_its_commitment_with_the_gaps_and_its_trend_in_constant_queries(park):
+    commitment = committed_parcel(park)
+    parcel = commitment.parcel
+    client = sign_in(Client(), factories.make_user(park=park, role=R.VIEWER))
+    few, page = parcel_page_queries(client, parcel)
+    assert "parcel-per-mu" in page and "2022-01-01" in page and "2023-12-01" in page and "2025-06-30" in page
+    # investment intensity 250 committed, 200 achieved; tax per 亩 20 committed, 15 in 2025
+    assert "250.00 → 200.00" in page and "-50.00" in page and "20.00 → 15.00" in page and "-5.00" in page
+    assert page.count('class="eval-trend"') == 1 and "<title>2025: 15.00</title>" in page  # no output yet
+    for year in (2021, 2022, 2023, 2024):
+        YearFigures.objects.create(
+            enterprise=parcel.enterprise,
+            parcel=parcel,
+            year=year,
+            tax_wan=Decimal(100),
+            output_wan=Decimal(900),
+        )
+        tenant = factories.make_enterprise(park=park, credit_code=factories.credit_code())
+        YearFigures.objects.create(enterprise=tenant, parcel=parcel, year=year, tax_wan=Decimal(50))
+    many, page = parcel_page_queries(client, parcel)
+    assert many == few
+    assert (
+        page.count('class="eval-trend"') == 2
+        and "<title>2024: 15.00</title>" in page
+        and "<title>2021: 90.00</title>" in page
+    )  # 900 万元 on 10 亩
+
+
+def test_a_commitment_not_yet_due_shows_its_shortfall_without_a_breach(park):
+    commitment = committed_parcel(park, production_on=date(2099, 6, 30))
+    page = sign_in(Client(), factories.make_user(park=park, role=R.VIEWER)).get(
+        commitment.parcel.get_absolute_url()
+    )
+    text = page.content.decode()
+    assert "20.00 → 15.00" in text and "2099-06-30" in text
+    assert 'class="small text-danger"' not in text  # no breach listed
+    assert "not yet a breach" in text or "尚不构成违约" in text
+
+
+def test_a_parcel_without_commitment_or_figures_shows_no_panel(park):
+    parcel = factories.make_parcel(park=park)
+    page = sign_in(Client(), factories.make_user(park=park, role=R.VIEWER)).get(parcel.get_absolute_url())
+    assert page.status_code == 200 and "parcel-per-mu" not in page.content.decode()

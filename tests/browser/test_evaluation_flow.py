@@ -99,3 +99,17 @@ def test_the_evaluation_pages_in_english_and_chinese(demo, live_server, page, si
         if tag == "en":
             page.goto(f"{live_server.url}/evaluation/figures/import/")
             screenshot("evaluation-import-en")
+
+
+def test_the_parcel_page_shows_its_grant_commitment_and_per_mu_trend(
+    demo, live_server, page, sign_in, screenshot
+):
+    parcel = LandParcel.objects.get(code="XQ-C01")
+    for language, tag in (("zh-hans", "zh"), ("en", "en")):
+        sign_in("demo-parkadmin", language=language)
+        page.goto(f"{live_server.url}{parcel.get_absolute_url()}")
+        panel = page.locator(".parcel-per-mu")
+        expect(panel).to_be_visible()
+        expect(panel).to_contain_text("2026-04-25")  # the agreed full production
+        expect(panel.locator("svg.eval-trend")).to_have_count(2)
+        screenshot(f"parcel-commitment-{tag}")
