@@ -3,6 +3,7 @@ computed, confirmed by a supervisor and published by a park administrator, the r
 exports, the evaluation sheet, a D class opening a lead case with the sheet as its first evidence,
 and evaluate_per_mu's JSON."""
 
+import csv as csv_module
 import io
 import json
 from decimal import Decimal
@@ -205,7 +206,12 @@ def test_exports_give_every_enterprise_in_the_layout_published(world):
     assert csv.content.startswith("\ufeff".encode())
     assert csv.content.decode("utf-8-sig").count("\n") == 5
     xlsx = client.get("/evaluation/export.xlsx?park=HZ&year=2024")
-    assert load_workbook(io.BytesIO(xlsx.content)).worksheets[0].max_row == 5
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    assert sheet.max_row == 5
+    # The same rows as the CSV, class of publication, rank, name and credit code as text.
+    lines = list(csv_module.reader(io.StringIO(csv.content.decode("utf-8-sig"))))
+    cells = [[c.value for c in row[:4]] for row in sheet.iter_rows(min_row=2)]
+    assert cells == [[line[0], int(line[1]), line[2], line[3]] for line in lines[1:]]
     pdf = client.get("/evaluation/export.pdf?park=HZ&year=2024")
     assert pdf.content.startswith(b"%PDF")
     data = json.loads(client.get("/evaluation/export.json?park=HZ&year=2024").content)
