@@ -306,7 +306,9 @@ PARKLAND_FIGURES_CACHE_SECONDS = int(env("PARKLAND_FIGURES_CACHE_SECONDS", "900"
 PARKLAND_STALLED_AFTER_DAYS = int(env("PARKLAND_STALLED_AFTER_DAYS", "60"))
 # 开竣工预警 on grant commitments (docs/evaluation.md): warn this many days before an agreed start or
 # completion, and once it is this many days past (0: from the day after it).
-PARKLAND_COMMITMENT_WARN_BEFORE_DAYS = [int(d) for d in env_list("PARKLAND_COMMITMENT_WARN_BEFORE_DAYS", "60,30")]
+PARKLAND_COMMITMENT_WARN_BEFORE_DAYS = [
+    int(d) for d in env_list("PARKLAND_COMMITMENT_WARN_BEFORE_DAYS", "60,30")
+]
 PARKLAND_COMMITMENT_WARN_AFTER_DAYS = [int(d) for d in env_list("PARKLAND_COMMITMENT_WARN_AFTER_DAYS", "0")]
 # Statutory deadlines (cases/deadlines.py): what counts as due soon, and the clocks where local
 # rules differ from the national ones, e.g. "holder_reply_days=15,review_window_days=60".
@@ -345,13 +347,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 # The load balancer may ask /healthz over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Every script and style comes from the site's own static files: no inline code, no other host.
+# The map's optional WMS background is the one image origin besides the site's own.
+_WMS_ORIGIN = (
+    [urlsplit(PARKLAND_MAP_WMS_URL)._replace(path="", query="").geturl()] if PARKLAND_MAP_WMS_URL else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
         # Bootstrap draws its select arrows and toggler icons as data: SVG images.
-        "img-src": [SELF, "data:", *([urlsplit(PARKLAND_MAP_WMS_URL)._replace(path="", query="").geturl()] if PARKLAND_MAP_WMS_URL else [])],
+        "img-src": [SELF, "data:", *_WMS_ORIGIN],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
