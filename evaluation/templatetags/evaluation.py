@@ -63,7 +63,7 @@ TREND_YEARS = 5
 
 def parcel_trends(parcel, today) -> dict:
     """Tax and output per 亩 of the parcel (all its enterprises' figures over the parcel's whole area),
-    for the last five years up to the latest year with figures; one query."""
+    from its first year with figures, at most the last five years up to the latest; one query."""
     sums = {
         row["year"]: row
         for row in YearFigures.objects.filter(parcel=parcel)
@@ -74,7 +74,7 @@ def parcel_trends(parcel, today) -> dict:
     if not sums:
         return {}
     last = max(sums)
-    years = list(range(last - TREND_YEARS + 1, last + 1))
+    years = list(range(max(min(sums), last - TREND_YEARS + 1), last + 1))
     area_mu = parcel.area_mu
 
     def points(field):
