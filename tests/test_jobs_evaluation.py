@@ -110,13 +110,15 @@ def test_a_year_without_figures_fails_the_job_saying_why_in_chinese_and_stores_n
 def test_an_officer_who_lost_the_role_before_the_job_ran_gets_a_failed_job(world, monkeypatch):
     imported(world)
     officer = client_for(world.officer)
+    officer.post("/i18n/setlang/", {"language": "zh-hans"})
     monkeypatch.setattr(running, "start", lambda job: job)  # left queued, as on a busy worker
     job = start(officer, {"park": "HZ", "year": "2024"})
-    assert job.state == JobState.QUEUED
+    assert job.state == JobState.QUEUED and job.language == "zh-hans"
     world.officer.memberships.update(role="viewer")
     from jobs.kinds import evaluation_run
 
     running.run(job.pk, evaluation_run)
     job.refresh_from_db()
-    assert job.state == JobState.FAILED and job.error
+    assert job.state == JobState.FAILED
+    assert job.error == "您已无权对该园区进行评价。"
     assert not EvaluationRun.objects.exists()
