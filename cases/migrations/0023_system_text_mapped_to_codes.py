@@ -2,9 +2,12 @@
 mapped back to their codes where the text is one the system wrote (Chinese or English), so that they
 too are shown in the reader's language. Texts that match nothing stay as they are."""
 
+import json
 import re
 
 from django.db import migrations
+from django.db.models import F
+from django.db.models.functions import JSONObject
 from django.utils import translation
 
 BATCH = 2000
@@ -64,47 +67,63 @@ def _save(model, rows: list, fields: list[str]) -> list:
     return []
 
 
+def _write(schema_editor, sql: str, rows: list) -> list:
+    """One statement run for every row (a pipeline on PostgreSQL): a city's million events in
+    minutes, where bulk_update's CASE over thousands of keys took hours."""
+    if rows:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+    return []
+
+
 def events_to_codes(apps, schema_editor):
-    from cases.models.choices import Status  # noqa: F401  (labels only)
     from cases.models.measures import MeasureMethod, MeasureStatus
 
     Event = apps.get_model("cases", "CaseEvent")
-    batch = []
-    steps = Event.objects.filter(kind="status_change", title_code="").only(
-        "id", "from_status", "to_status", "details"
+    table = schema_editor.quote_name(Event._meta.db_table)
+    as_json = "%s::jsonb" if schema_editor.connection.vendor == "postgresql" else "%s"
+    set_params = f"UPDATE {table} SET title_params = {as_json} WHERE id = %s"
+    # Every step in one statement: its code and the statuses it went between.
+    steps = Event.objects.filter(kind="status_change", title_code="")
+    with_figures = list(steps.filter(to_status__in=["identified", "disposed"]).values_list("pk", flat=True))
+    steps.update(
+        title_code="status_change",
+        title_params=JSONObject(**{"from": F("from_status"), "to": F("to_status")}),
     )
-    for event in steps.iterator(chunk_size=BATCH):
-        event.title_code = "status_change"
-        event.title_params = {"from": event.from_status, "to": event.to_status} | _figures(
-            event.details.split("\n", 1)[0]
+    # The steps into identified or disposed carry their figures in their first line, when written.
+    batch = []
+    for start in range(0, len(with_figures), BATCH):
+        rows = Event.objects.filter(pk__in=with_figures[start : start + BATCH]).values_list(
+            "pk", "from_status", "to_status", "details"
         )
-        batch.append(event)
-        if len(batch) >= BATCH:
-            batch = _save(Event, batch, ["title_code", "title_params"])
-    batch = _save(Event, batch, ["title_code", "title_params"])
+        for pk, from_status, to_status, details in rows:
+            if figures := _figures(details.split("\n", 1)[0]):
+                params = {"from": from_status, "to": to_status} | figures
+                batch.append((json.dumps(params, ensure_ascii=False), pk))
+        batch = _write(schema_editor, set_params, batch)
     methods, statuses = _labels(MeasureMethod), _labels(MeasureStatus)
-    for event in Event.objects.filter(kind="measure", title_code="", title__contains=" → ").only(
-        "id", "title"
+    set_code = f"UPDATE {table} SET title_code = 'measure_step', title_params = {as_json} WHERE id = %s"
+    for pk, title in Event.objects.filter(kind="measure", title_code="", title__contains=" → ").values_list(
+        "pk", "title"
     ):
-        if (params := _measure_params(event.title, methods, statuses)) is not None:
-            event.title_code, event.title_params = "measure_step", params
-            batch.append(event)
-    _save(Event, batch, ["title_code", "title_params"])
+        if (params := _measure_params(title, methods, statuses)) is not None:
+            batch.append((json.dumps(params, ensure_ascii=False), pk))
+    _write(schema_editor, set_code, batch)
 
 
 def reasons_to_codes(apps, schema_editor):
-    import json
-
     from cases.models.choices import Status
 
     History = apps.get_model("cases", "HistoricalDisposalCase")
+    table = schema_editor.quote_name(History._meta.db_table)
+    set_reason = f"UPDATE {table} SET history_change_reason = %s WHERE history_id = %s"
     statuses = _labels(Status)
     batch = []
-    rows = History.objects.filter(history_change_reason__contains=" → ").only(
+    rows = History.objects.filter(history_change_reason__contains=" → ").values_list(
         "history_id", "history_change_reason"
     )
-    for record in rows.iterator(chunk_size=BATCH):
-        match = STEP_REASON.fullmatch(record.history_change_reason)
+    for history_id, reason in rows.iterator(chunk_size=BATCH):
+        match = STEP_REASON.fullmatch(reason)
         if not match or match["from"] not in statuses or match["to"] not in statuses:
             continue
         moved = json.dumps(
@@ -112,11 +131,10 @@ def reasons_to_codes(apps, schema_editor):
             separators=(",", ":"),
             sort_keys=True,
         )
-        record.history_change_reason = f"⟦status_change {moved}⟧ {match['words'] or ''}".strip()
-        batch.append(record)
+        batch.append((f"⟦status_change {moved}⟧ {match['words'] or ''}".strip(), history_id))
         if len(batch) >= BATCH:
-            batch = _save(History, batch, ["history_change_reason"])
-    _save(History, batch, ["history_change_reason"])
+            batch = _write(schema_editor, set_reason, batch)
+    _write(schema_editor, set_reason, batch)
     History.objects.filter(history_change_reason=IDENTIFICATION_CLEARED).update(
         history_change_reason="⟦identification_cleared {}⟧"
     )
