@@ -166,3 +166,15 @@ def test_existing_chinese_texts_are_mapped_back_to_their_codes(world):
         assert step.display_details == "Identified on 2022-03-01.\n材料齐全"
         reasons = [entry.reason for entry in history_of(DisposalCase.objects.get(pk=case.pk))]
     assert "lead → investigating 补充材料" in reasons
+
+
+def test_the_admins_history_page_shows_a_steps_reason_in_the_readers_language(client, world):
+    case = world.case_a
+    with translation.override("en"):
+        case.transition_to("investigating", by=world.officer_a, reason="site visit booked")
+    admin = factories.make_user(username="root-history", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/admin/cases/disposalcase/{case.pk}/history/", HTTP_ACCEPT_LANGUAGE="zh-hans").text
+    assert "线索 → 调查取证 site visit booked" in page
+    assert "⟦" not in page

@@ -11,9 +11,16 @@ from django.utils.translation import gettext as _
 
 from cases.markup import html
 from cases.models import Status, m2_to_mu
+from cases.models.wording import reason_in_words
 
 register = template.Library()
 STATUS_LABELS = dict(Status.choices)
+
+
+@register.filter
+def history_reason(stored) -> str:
+    """A history record's reason as its reader reads it: a system code in their language."""
+    return reason_in_words(stored or "")
 
 
 @register.filter
