@@ -26,10 +26,19 @@ from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-from .models import DataVersion, DisposalCase, DisposalTarget, Enterprise, LandParcel, MonthClose, Park
+from .models import (
+    DataVersion,
+    DisposalCase,
+    DisposalTarget,
+    Enterprise,
+    LandParcel,
+    MonthClose,
+    Park,
+    RevitalisationMeasure,
+)
 
-# Rows whose writes can change a figure, a label or a link of the report or the dashboard's rate.
-SOURCES = (DisposalCase, LandParcel, Enterprise, Park, DisposalTarget, MonthClose)
+# Rows whose writes can change a figure, a label or a link of the report, the dashboard or a list's totals.
+SOURCES = (DisposalCase, LandParcel, Enterprise, Park, DisposalTarget, MonthClose, RevitalisationMeasure)
 # Part of every key: raised when the shape of what is kept changes, so older entries are not read.
 GENERATION = 1
 

@@ -114,6 +114,9 @@ def test_every_source_of_the_figures_moves_the_version_on_when_saved_or_deleted(
         "month reopened": lambda: MonthClose.objects.get(park=ledger.xq, month=1).reopen(
             ledger.admin, "数据更正"
         ),
+        "measure recorded": lambda: factories.make_measure(
+            case=ledger.cases["E"], method="other", notes="技术改造"
+        ),
         "case deleted": lambda: ledger.cases["J"].delete(),
     }
     for name, write in writes.items():

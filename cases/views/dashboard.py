@@ -26,14 +26,22 @@ def dashboard(request):
     cases = scoping.cases_for(user)
     parks = list(scoping.park_roles(user))
     park = parks[0] if len(parks) == 1 else None
-    benchmark = DisposalTarget.objects.benchmark_pct(park=park, year=year)
-    # Both read every case in scope: kept in the cache until the cases change (cases/figures.py).
-    scope = scoping.scope_key(user)
-    figures = cached("dashboard-rate", (scope, today), lambda: cases.rate_figures(year=year, as_of=today))
-    status_rows, flag_rows = cached("dashboard-open", (scope,), lambda: _open_by_status_and_flag(cases))
+
+    # What reads every case or measure in scope, kept in the cache until those rows change
+    # (cases/figures.py): the benchmark, the rate, the open cases by status and flag, the money.
+    def kept():
+        return (
+            DisposalTarget.objects.benchmark_pct(park=park, year=year),
+            cases.rate_figures(year=year, as_of=today),
+            _open_by_status_and_flag(cases),
+            list(scoping.measures_for(user).money_by_method(year)),
+        )
+
+    benchmark, figures, (status_rows, flag_rows), money_rows = cached(
+        "dashboard", (scoping.scope_key(user), today), kept
+    )
     events = scoping.events_for(user).select_related("case__parcel__park", "case__officer")
     upcoming = stored_agenda(scoping.deadlines_for(user), today=today, days=settings.PARKLAND_DUE_SOON_DAYS)
-    money_rows = scoping.measures_for(user).money_by_method(year)
     context = {
         "money_rows": money_rows,
         "money_agreed": sum(row["agreed"] for row in money_rows),
