@@ -205,3 +205,11 @@ def test_every_admin_page_opens_for_a_superuser(client, two_parks):
         if first is not None:
             url = reverse(f"admin:cases_{model._meta.model_name}_change", args=[first.pk])
             assert client.get(url).status_code == 200, model
+
+
+def test_the_data_version_is_shown_to_superusers_only_and_read_only(client, two_parks):
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    assert client.get("/admin/cases/dataversion/").status_code == 200
+    assert client.get("/admin/cases/dataversion/add/").status_code == 403
+    client.force_login(make_user(is_staff=True))
+    assert client.get("/admin/cases/dataversion/").status_code == 403

@@ -12,6 +12,7 @@ from cases.models import (
     CaseEvent,
     CaseNumberSequence,
     CustodyEvent,
+    DataVersion,
     DisposalCase,
     DisposalTarget,
     Enterprise,
@@ -55,10 +56,14 @@ CHANGELISTS = [
     (LedgerImport, ""),
     (EvidenceRequirement, ""),
     (ApiToken, ""),
+    (DataVersion, ""),
 ]
 IDS = [f"{model.__name__}{query}" for model, query in CHANGELISTS]
-# The case number sequences are the system's: shown to those Django's permissions let in.
-SCOPED = [(c, i) for c, i in zip(CHANGELISTS, IDS, strict=True) if c[0] is not CaseNumberSequence]
+# The case number sequences are the system's: shown to those Django's permissions let in; the data
+# version is the operator's (superusers).
+SCOPED = [
+    (c, i) for c, i in zip(CHANGELISTS, IDS, strict=True) if c[0] not in (CaseNumberSequence, DataVersion)
+]
 
 
 def test_every_changelist_of_the_app_is_counted_here():

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ..models import CaseNumberSequence, LedgerImport, MonthClose
+from ..models import CaseNumberSequence, DataVersion, LedgerImport, MonthClose
 from .base import (
     ParkListFilter,
     ReadOnlyAdmin,
@@ -60,3 +60,16 @@ class LedgerImportAdmin(ReadOnlyAdmin, SeenInTheUsersParks, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return scoped_queryset(self, request)
+
+
+@admin.register(DataVersion)
+class DataVersionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The kept figures' data version (cases/figures.py), city-wide: the operator reads it."""
+
+    list_display = ["epoch", "counter"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
