@@ -540,7 +540,7 @@ CASE_FORM = [
     ("parcel id too large", new_case("parcel", HUGE_ID, INVALID_CHOICE)),
     (
         "parcel with an open case",
-        new_case("parcel", lambda s: s.parcel_a.pk, "This parcel already has an open case."),
+        new_case("parcel", lambda s: s.parcel_a.pk, "already has an open case:"),
     ),
 ]
 
