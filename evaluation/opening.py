@@ -15,16 +15,21 @@ from cases.models import Category, DisposalCase, LandParcel
 from cases.models.evidence import CheckedUpload, DocType, EvidenceDocument
 
 
-def pdf_of(template: str, context: dict) -> bytes:
+def pdf_of(template: str, context: dict, *, landscape: bool = False) -> bytes:
     """A page of the evaluation's printable templates as an A4 PDF (WeasyPrint, the Chinese font embedded)."""
     from django.conf import settings
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
 
     # The monthly report's print stylesheet, read from disk rather than fetched from the site.
-    stylesheet = CSS(filename=finders.find("parkland/report-print.css"))
+    stylesheets = [
+        CSS(filename=finders.find("parkland/report-print.css")),
+        CSS(filename=finders.find("evaluation/print.css")),
+    ]
+    if landscape:
+        stylesheets.append(CSS(string="@page { size: A4 landscape; }"))
     html = render_to_string(template, {**context, "produced_at": timezone.now()})
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[stylesheet])
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=stylesheets)
 
 
 def open_lead_case(

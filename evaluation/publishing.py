@@ -213,4 +213,5 @@ def as_pdf(run: EvaluationRun, *, produced_by: str = "") -> bytes:
             "summary": summary(run),
             "produced_by": produced_by,
         },
+        landscape=True,
     )
