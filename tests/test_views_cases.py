@@ -90,9 +90,9 @@ def test_the_parcel_page_shows_mu_beside_square_metres_and_the_per_mu_figures(cl
     assert "500.00" in page  # output per 亩: 15000 / 30
     assert "20.00" in page  # tax per 亩: 600 / 30
     facts = re.sub(r"\s+", " ", page)
-    assert re.search(r"investment intensity \(10k yuan/mu\)</dt><dd>300\.00 ", facts)
-    assert re.search(r"output per mu \(10k yuan/mu\)</dt><dd>500\.00 ", facts)
-    assert re.search(r"tax per mu \(10k yuan/mu\)</dt><dd>20\.00 ", facts)
+    assert re.search(r"Investment intensity \(10k yuan/mu\)</dt><dd>300\.00 ", facts)
+    assert re.search(r"Output per mu \(10k yuan/mu\)</dt><dd>500\.00 ", facts)
+    assert re.search(r"Tax per mu \(10k yuan/mu\)</dt><dd>20\.00 ", facts)
 
 
 def test_the_parcel_page_shows_mu_in_chinese(client, world, measured_parcel):
@@ -262,7 +262,7 @@ def test_a_case_edit_appears_in_the_history_with_old_and_new_values(client, worl
     )
     assert response.status_code == 302
     page = client.get(case_url(case)).text
-    history = page[page.index("what changed") :]
+    history = page[page.index("What changed") :]
     assert "<del>10000.00</del> → 9000.00" in history
     assert "已核" in history
     assert "officer-a" in history
