@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from evaluation.models import EvaluationResult, EvaluationRun, RunState
 from jobs import running
 from jobs.models import Job, JobKind, JobState
-from tests.test_evaluation_pages import World, client_for, imported
+from tests.worlds.evaluation import World, client_for, imported
 
 pytestmark = pytest.mark.django_db
 

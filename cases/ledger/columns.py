@@ -242,6 +242,24 @@ def header_names(columns: tuple[LedgerColumn, ...]) -> dict[str, LedgerColumn]:
 HEADER_NAMES = header_names(LEDGER_COLUMNS)
 
 
+def _no_header(columns: tuple[LedgerColumn, ...]) -> LedgerFileError:
+    """The refusal of a file whose first row names none of the columns of the format read."""
+    if columns is LEDGER_COLUMNS:
+        return LedgerFileError(
+            _(
+                "The first row names none of the ledger's columns, so this is not a ledger. The first row "
+                "must be the header (园区代码, 宗地编号, 坐落 …); download the template to see every column."
+            )
+        )
+    return LedgerFileError(
+        _(
+            "The first row names none of the expected columns. The first row must be the header "
+            "(%(examples)s …); download the template to see every column."
+        )
+        % {"examples": ", ".join(column.chinese for column in columns[:3])}
+    )
+
+
 def map_headers(
     headers: list[str], *, has_default_park: bool, columns: tuple[LedgerColumn, ...] = LEDGER_COLUMNS
 ) -> dict[int, LedgerColumn]:
@@ -265,21 +283,8 @@ def map_headers(
             continue
         found[index] = column
         positions[column.key].append(index)
-    if not found and columns is LEDGER_COLUMNS:
-        raise LedgerFileError(
-            _(
-                "The first row names none of the ledger's columns, so this is not a ledger. The first row "
-                "must be the header (园区代码, 宗地编号, 坐落 …); download the template to see every column."
-            )
-        )
     if not found:
-        raise LedgerFileError(
-            _(
-                "The first row names none of the expected columns. The first row must be the header "
-                "(%(examples)s …); download the template to see every column."
-            )
-            % {"examples": ", ".join(column.chinese for column in columns[:3])}
-        )
+        raise _no_header(columns)
     messages = []
     if unknown:
         messages.append(

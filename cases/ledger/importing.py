@@ -49,12 +49,7 @@ def import_ledger(
         report.errors.append(error.message)
         return report
     if not table.rows:
-        report.errors.append(
-            gettext(
-                "The file has a header row but no rows of cases: fill in one row per case under the "
-                "header (the template's example stands on the sheet “Columns” and is not imported)."
-            )
-        )
+        report.errors.append(_no_rows())
         return report
     planner = Planner(columns=columns, headers=table.headers, user=user, default_park=park)
     checking = gettext("Checking the rows")
@@ -75,16 +70,24 @@ def import_ledger(
             report.import_id = _record(report, planner, user).pk
     except IntegrityError as error:
         report.import_id = None
-        report.errors.append(
-            gettext(
-                "The database refused the import, so nothing was written (%(error)s). Someone may have "
-                "changed these cases meanwhile: check the file again."
-            )
-            % {"error": str(error).splitlines()[0][:200]}
-        )
+        report.errors.append(_refused_by_database(error))
         return report
     planner.describe_changes(report)
     return report
+
+
+def _no_rows() -> str:
+    return gettext(
+        "The file has a header row but no rows of cases: fill in one row per case under the "
+        "header (the template's example stands on the sheet “Columns” and is not imported)."
+    )
+
+
+def _refused_by_database(error: IntegrityError) -> str:
+    return gettext(
+        "The database refused the import, so nothing was written (%(error)s). Someone may have "
+        "changed these cases meanwhile: check the file again."
+    ) % {"error": str(error).splitlines()[0][:200]}
 
 
 def _record(report: LedgerReport, planner: Planner, user) -> LedgerImport:
