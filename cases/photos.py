@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import ExifTags, Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
 
 from .uploads import CHUNK, read_chunks
 
@@ -47,6 +47,9 @@ def read_photo(file, name: str) -> PhotoFacts:
         _("“%(name)s” is not a complete photo (damaged or cut off); take or choose it again.")
         % {"name": name}
     )
+    # WeasyPrint, once imported to write a PDF, lets Pillow accept cut-off images process-wide;
+    # a photo of evidence must be whole.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         file.seek(0)
         with Image.open(file) as image:

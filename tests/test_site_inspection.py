@@ -195,6 +195,18 @@ def test_the_case_page_leads_to_the_form_in_one_tap(client, w):
 # All or nothing -------------------------------------------------------------------------------
 
 
+def test_a_cut_off_photo_is_refused_even_after_a_pdf_was_written(client, w):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES when imported; photos of evidence stay strict."""
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as a worker that has written a PDF leaves it
+    sign_in(client, w.officer)
+    damaged = photo(size=(640, 480))
+    response = send(client, w.case, [("cut.jpg", damaged[: len(damaged) // 2])])
+    assert response.status_code == 422
+    nothing_stored(w.case)
+
+
 def test_one_damaged_photo_refuses_the_whole_inspection_and_leaves_no_file(client, w):
     sign_in(client, w.officer)
     good, damaged = photo(), photo(size=(640, 480))
