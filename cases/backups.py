@@ -216,8 +216,11 @@ def _restore_folder(folder: Path, *, force: bool, say: Say) -> Restored:
         if saved != entry["name"]:
             raise BackupError(f"the storage renamed {entry['name']} to {saved}")
     say(f"{len(manifest['evidence'])} evidence files restored")
+    from .models import DataVersion, EvidenceDocument
+
+    # The backup's data version may be one a shared cache already holds figures of other data for.
+    DataVersion.objects.begin_epoch()
     connection.close()
-    from .models import EvidenceDocument
 
     return Restored(files=len(manifest["evidence"]), documents=EvidenceDocument.objects.count())
 

@@ -164,8 +164,31 @@ def test_other_parts_are_other_keys_and_a_new_database_never_answers_for_an_old_
     assert figures.cached("probe", ["x"], compute) == 1
     assert figures.cached("probe", ["x"], compute) == 1
     assert figures.cached("probe", ["y"], compute) == 2, "other parts, other key"
-    DataVersion.objects.all().delete()  # as in a new or restored database: a new epoch is drawn
+    DataVersion.objects.all().delete()  # as in a new database: a new epoch is drawn
     assert figures.cached("probe", ["x"], compute) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_put_back_at_an_older_version_never_reads_what_was_kept_after_it():
+    """A restore brings back an older counter, under which the cache may keep other rows' figures."""
+
+    def case_count():
+        return figures.cached("probe", [], DisposalCase.objects.count)
+
+    factories.make_case()
+    epoch, _counter = DataVersion.objects.current()
+    assert case_count() == 1  # the backup is taken here
+    added = factories.make_case()
+    assert case_count() == 2
+    _epoch, kept_at = DataVersion.objects.current()
+    # The database put back as it stood at the backup, one case, and written to as often since:
+    # its counter is one the cache already keeps figures of other rows under.
+    added.delete()
+    DataVersion.objects.filter(pk=1).update(epoch=epoch, counter=kept_at)
+    assert case_count() == 2, "under the same epoch, figures kept for other rows answer"
+    DataVersion.objects.begin_epoch()
+    assert DataVersion.objects.current()[0] != str(epoch)
+    assert case_count() == 1
 
 
 @pytest.mark.django_db

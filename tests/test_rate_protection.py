@@ -453,6 +453,7 @@ def _admin_objects(world) -> dict:
         # Every save of its case writes its deadlines anew: the row is looked up when its turn comes.
         m.ApiToken: m.ApiToken.objects.create_for(world["people"][R.OFFICER], name="一张图", days=30)[0],
         m.CaseDeadline: lambda: m.CaseDeadline.objects.filter(park=park).first(),
+        m.DataVersion: lambda: m.DataVersion.objects.get(pk=1),
     }
 
 
@@ -488,6 +489,7 @@ ADMIN_RIGHTS = {
         "LedgerImport": False,
         "CaseDeadline": False,
         "ApiToken": False,
+        "DataVersion": None,
     },
 }
 ADMIN_RIGHTS[R.PARK_ADMIN] = ADMIN_RIGHTS[R.OFFICER] | {

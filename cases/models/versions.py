@@ -2,8 +2,10 @@
 
 Figures that read every case in scope (the monthly report's, the dashboard's rate) are kept in the
 cache under this counter (`cases/figures.py`): a page reads the counter, then the figures of that
-counter, and computes them only when none are kept. `epoch` is drawn when the row is first written,
-so a cache shared with another database (or one restored from a backup) never answers for this one.
+counter, and computes them only when none are kept. `epoch` is drawn when the row is first written
+and again whenever the database is put back from a copy (`begin_epoch`): a restored database holds
+an older counter, which the cache may already know from other data, so a cache shared with another
+database (or with this one before its restore) never answers for it.
 """
 
 import uuid
@@ -21,6 +23,11 @@ class DataVersionQuerySet(models.QuerySet):
             self.bulk_create([self.model(pk=1)], ignore_conflicts=True)
             row = self.filter(pk=1).values_list("epoch", "counter").get()
         return str(row[0]), row[1]
+
+    def begin_epoch(self) -> None:
+        """Draws a new epoch (after a restore): nothing kept before answers for this database."""
+        if not self.filter(pk=1).update(epoch=uuid.uuid4(), counter=0):
+            self.bulk_create([self.model(pk=1)], ignore_conflicts=True)
 
     def move_on(self) -> None:
         """Moves the counter on (creating the row on first use); kept figures no longer answer."""
