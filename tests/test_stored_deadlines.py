@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from cases.deadlines import RULES, case_deadlines, periods
+from cases.deadlines import RULES, agenda_heads, case_deadlines, periods, stored_agenda
 from cases.deadlines.stored import rebuild, refresh_stale
 from cases.exceptions import TransitionError
 from cases.models import (
@@ -467,6 +467,27 @@ def test_the_dashboard_shows_twenty_of_each_with_as_many_queries_as_for_one(clie
     assert many_queries == one_queries
     dues = [d.due for d in many.context["overdue"]]
     assert dues == sorted(dues) and dues[0] == today - timedelta(days=60 + 29) + timedelta(days=30)
+
+
+@pytest.mark.parametrize("limit", [1, 20])
+def test_the_dashboards_heads_of_the_lists_are_the_lists_first_rows_once_a_stale_row_is_caught_up(
+    today, limit
+):
+    park = factories.make_park(code="PH")
+    officer = factories.make_user(park=park, role=R.OFFICER)
+    overdue_cases(park, officer, 3, today)
+    late = factories.make_case(park=park, status="investigating", opened_on=today - timedelta(days=90))
+    # Written behind the validators' back, as old data may be: an event dated next week.
+    factories.make_event(case=late, kind="notice_served", occurred_on=today + timedelta(days=7))
+    later = today + timedelta(days=7)
+
+    heads = agenda_heads(CaseDeadline.objects.all(), today=later, days=30, limit=limit)
+
+    caught_up = late.stored_deadlines.get(rule="holder_reply")
+    assert caught_up.reason == "" and caught_up.due == later + timedelta(days=30)
+    lists = stored_agenda(CaseDeadline.objects.all(), today=later, days=30)
+    assert heads.overdue == list(lists.overdue[:limit]) and len(heads.overdue) == min(limit, 3)
+    assert heads.due_soon == list(lists.due_soon[:limit]) == [caught_up]
 
 
 def test_the_pages_show_only_the_users_parks(client, today):

@@ -5,7 +5,17 @@ builds one case's deadlines from its timeline; `agenda` loads many cases' deadli
 an officer must act on.
 """
 
-from .agenda import Agenda, StoredAgenda, agenda, deadlines_for, pending, shown, stored_agenda
+from .agenda import (
+    Agenda,
+    AgendaHeads,
+    StoredAgenda,
+    agenda,
+    agenda_heads,
+    deadlines_for,
+    pending,
+    shown,
+    stored_agenda,
+)
 from .calendar import (
     OutOfCalendar,
     OutOfWorkingCalendar,
@@ -20,6 +30,7 @@ __all__ = [
     "DEFAULT_PERIODS",
     "RULES",
     "Agenda",
+    "AgendaHeads",
     "Deadline",
     "OutOfCalendar",
     "OutOfWorkingCalendar",
@@ -29,6 +40,7 @@ __all__ = [
     "add_months",
     "add_working_days",
     "agenda",
+    "agenda_heads",
     "case_deadlines",
     "deadlines_for",
     "display_order",

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db import connections
+from django.db.models import IntegerField, Prefetch, QuerySet, Value
 
 from ..models import CaseDeadline, CaseEvent, DisposalCase
 from .rules import RULE_ORDER, Deadline, case_deadlines, periods
@@ -93,3 +94,48 @@ def stored_agenda(
 def shown(rows: Iterable[CaseDeadline], *, today: date) -> list[Deadline]:
     """Stored rows as the Deadline objects the templates show."""
     return [row.as_deadline(today) for row in rows]
+
+
+class AgendaHeads(NamedTuple):
+    """The first rows of the overdue and the due-soon lists, in their display order."""
+
+    overdue: list[CaseDeadline]
+    due_soon: list[CaseDeadline]
+
+
+# The parts of `agenda_heads`' one query, told apart by a constant column.
+_OVERDUE, _DUE_SOON, _STALE = 0, 1, 2
+
+
+def agenda_heads(rows: QuerySet[CaseDeadline], *, today: date, days: int, limit: int) -> AgendaHeads:
+    """The first `limit` overdue rows and the first `limit` due within `days` among `rows`, their
+    stale rows computed again first (as `stored_agenda` does).
+
+    Where the database can limit each part of a UNION (PostgreSQL), the two lists and the check
+    for a stale row are one query, and a second is made only when a stale row was found; else
+    the check and each list are a query of their own."""
+    if not connections[rows.db].features.supports_slicing_ordering_in_compound:
+        refresh_stale(today)
+        return _heads(rows, today=today, days=days, limit=limit)
+    clocks = fingerprint(periods())
+    parts = [
+        rows.overdue(today).for_display().annotate(part=Value(_OVERDUE, IntegerField()))[:limit],
+        rows.due_within(today, days).for_display().annotate(part=Value(_DUE_SOON, IntegerField()))[:limit],
+        rows.stale(today, clocks).shown().order_by().annotate(part=Value(_STALE, IntegerField()))[:1],
+    ]
+    found = list(parts[0].union(*parts[1:], all=True))
+    if any(row.part == _STALE for row in found):
+        refresh_stale(today)
+        return _heads(rows, today=today, days=days, limit=limit)
+    in_order = sorted(found, key=lambda row: (row.due, row.case_number, row.rule_order, row.pk))
+    return AgendaHeads(
+        [row for row in in_order if row.part == _OVERDUE],
+        [row for row in in_order if row.part == _DUE_SOON],
+    )
+
+
+def _heads(rows: QuerySet[CaseDeadline], *, today: date, days: int, limit: int) -> AgendaHeads:
+    return AgendaHeads(
+        list(rows.overdue(today).for_display()[:limit]),
+        list(rows.due_within(today, days).for_display()[:limit]),
+    )

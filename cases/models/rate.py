@@ -206,8 +206,12 @@ class RateQuerySet(models.QuerySet):
         1 January of `year`; area = Σ case area. Disposed: disposed from 1 January of `year`
         to `as_of`; area = Σ disposed area. Rate = disposed area ÷ register area × 100.
         """
-        row = self.order_by().aggregate(**_rate_aggregates("", year=year, as_of=as_of))
-        return _rate_from_row(row, "")
+        return self.rate_figures_with({}, year=year, as_of=as_of)[0]
+
+    def rate_figures_with(self, aggregates: dict, *, year: int, as_of: date) -> tuple[RateFigures, dict]:
+        """`rate_figures` and the named `aggregates` of the same rows, in one aggregate query."""
+        row = self.order_by().aggregate(**_rate_aggregates("rate_", year=year, as_of=as_of), **aggregates)
+        return _rate_from_row(row, "rate_"), {name: row[name] for name in aggregates}
 
     def forecast_area_m2(self, *, year: int, as_of: date) -> Decimal:
         """Area disposed by year end if every case now in implementing is disposed by its target date.

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import scoping
-from ..deadlines import shown, stored_agenda
+from ..deadlines import agenda_heads, shown
 from ..figures import cached
 from ..models import (
     OPEN_STATUSES,
@@ -17,6 +17,8 @@ from ..models import (
 from .common import has_role_somewhere
 
 Role = Membership.Role
+# How many overdue and how many due-soon deadlines the dashboard lists (the rest on /deadlines/).
+AGENDA_ROWS = 20
 
 
 def dashboard(request):
@@ -30,10 +32,11 @@ def dashboard(request):
     # What reads every case or measure in scope, kept in the cache until those rows change
     # (cases/figures.py): the benchmark, the rate, the open cases by status and flag, the money.
     def kept():
+        figures, open_sums = cases.rate_figures_with(_OPEN_SUMS, year=year, as_of=today)
         return (
             DisposalTarget.objects.benchmark_pct(park=park, year=year),
-            cases.rate_figures(year=year, as_of=today),
-            _open_by_status_and_flag(cases),
+            figures,
+            _open_by_status_and_flag(open_sums),
             list(scoping.measures_for(user).money_by_method(year)),
         )
 
@@ -41,7 +44,8 @@ def dashboard(request):
         "dashboard", (scoping.scope_key(user), today), kept
     )
     events = scoping.events_for(user).select_related("case__parcel__park", "case__officer")
-    upcoming = stored_agenda(scoping.deadlines_for(user), today=today, days=settings.PARKLAND_DUE_SOON_DAYS)
+    days = settings.PARKLAND_DUE_SOON_DAYS
+    upcoming = agenda_heads(scoping.deadlines_for(user), today=today, days=days, limit=AGENDA_ROWS)
     context = {
         "money_rows": money_rows,
         "money_agreed": sum(row["agreed"] for row in money_rows),
@@ -61,9 +65,9 @@ def dashboard(request):
         .filter(officer=user)
         .select_related("parcel__park", "parcel__enterprise")
         .order_by("target_on", "number")[:10],
-        "overdue": shown(upcoming.overdue[:20], today=today),
-        "due_soon": shown(upcoming.due_soon[:20], today=today),
-        "due_soon_days": settings.PARKLAND_DUE_SOON_DAYS,
+        "overdue": shown(upcoming.overdue, today=today),
+        "due_soon": shown(upcoming.due_soon, today=today),
+        "due_soon_days": days,
         "overrides": events.exclude(override_reason="")
         .select_related("actor")
         .order_by("-occurred_on", "-pk")[:10],
@@ -72,31 +76,31 @@ def dashboard(request):
     return render(request, "cases/dashboard.html", context)
 
 
-def _open_by_status_and_flag(cases):
-    """The open cases' count and area under each status and each problem flag, in one query."""
-    per_flag = {}
+def _open_sums() -> dict:
+    """The open cases' count and area under each status and each problem flag, as aggregates."""
+    sums = {}
+    for status in OPEN_STATUSES:
+        sums[f"{status}_count"] = Count("pk", filter=Q(status=status))
+        sums[f"{status}_area"] = Sum("case_area_m2", filter=Q(status=status))
     for flag in ProblemFlag:
-        per_flag[f"{flag.value}_count"] = Count("pk", filter=Q(**{flag.value: True}))
-        per_flag[f"{flag.value}_area"] = Sum("case_area_m2", filter=Q(**{flag.value: True}))
-    grouped = cases.open().order_by().values("status")
-    by_status = {
-        row["status"]: row
-        for row in grouped.annotate(count=Count("pk"), area=Sum("case_area_m2"), **per_flag)
-    }
+        chosen = Q(status__in=OPEN_STATUSES, **{flag.value: True})
+        sums[f"{flag.value}_count"] = Count("pk", filter=chosen)
+        sums[f"{flag.value}_area"] = Sum("case_area_m2", filter=chosen)
+    return sums
+
+
+# Summed in the same query as the rate: one pass over the cases in scope.
+_OPEN_SUMS = _open_sums()
+
+
+def _open_by_status_and_flag(sums: dict) -> tuple[list[dict], list[dict]]:
+    """The rows of the open cases by status and by flag, from `_OPEN_SUMS`' values."""
     status_rows = [
-        {
-            "status": status,
-            "count": by_status.get(status, {}).get("count", 0),
-            "area": by_status.get(status, {}).get("area") or 0,
-        }
+        {"status": status, "count": sums[f"{status}_count"], "area": sums[f"{status}_area"] or 0}
         for status in OPEN_STATUSES
     ]
     flag_rows = [
-        {
-            "flag": flag,
-            "count": sum(row[f"{flag.value}_count"] for row in by_status.values()),
-            "area": sum((row[f"{flag.value}_area"] or 0 for row in by_status.values()), 0),
-        }
+        {"flag": flag, "count": sums[f"{flag.value}_count"], "area": sums[f"{flag.value}_area"] or 0}
         for flag in ProblemFlag
     ]
     return status_rows, flag_rows
