@@ -1,0 +1,100 @@
+"""The main menu of every page (base.html), written once per language, section and import right.
+
+Its links and labels are the same for every user but for the two import entries, and only the
+section the page belongs to is marked active: so the menu is drawn once per combination in each
+process and kept, instead of reversing twenty URLs on every page.
+"""
+
+from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, gettext_noop
+
+from cases.markup import html
+
+from .parkland import can_import
+
+register = template.Library()
+
+# (section, URL name, label, the path prefixes that belong to it; None: that URL's own path only);
+# the labels are translated when drawn.
+LINKS = [
+    ("dashboard", "dashboard", gettext_noop("Dashboard"), None),
+    ("cases", "case-list", gettext_noop("Cases"), ("/cases/",)),
+    ("parcels", "parcel-list", gettext_noop("Parcels"), ("/parcels/",)),
+    ("map", "map", gettext_noop("Map"), ("/map/",)),
+    ("enterprises", "enterprise-list", gettext_noop("Enterprises"), ("/enterprises/",)),
+    ("deadlines", "deadlines", gettext_noop("Deadlines"), None),
+    ("radar", "radar", gettext_noop("Radar"), None),
+]
+REVITALISATION = ("/measures/", "/partners/", "/leads/")
+REPORTS = ("/reports/",)
+EVALUATION = ("/evaluation/", "/commitments/")
+IMPORT = ("/import/",)
+
+_drawn: dict[tuple, SafeString] = {}
+
+
+def _section(path: str) -> str:
+    for section, name, _label, prefixes in LINKS:
+        if path == reverse(name) if prefixes is None else path.startswith(prefixes):
+            return section
+    for section, prefixes in (
+        ("revitalisation", REVITALISATION),
+        ("reports", REPORTS),
+        ("evaluation", EVALUATION),
+        ("import", IMPORT),
+    ):
+        if path.startswith(prefixes):
+            return section
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> SafeString:
+    """The `<ul>` of the main menu's sections, the current one marked active."""
+    request = context["request"]
+    importer = can_import(context["user"])
+    key = (get_language(), get_script_prefix(), _section(request.path), importer)
+    if key not in _drawn:
+        _drawn[key] = _draw(key[2], importer)
+    return _drawn[key]
+
+
+def _link(section: str, active: str, url: str, label: str) -> SafeString:
+    state = " active" if section == active else ""
+    return html('<li class="nav-item"><a class="nav-link{}" href="{}">{}</a></li>', state, url, label)
+
+
+def _dropdown(section: str, active: str, label: str, items: list[tuple[str, str]]) -> SafeString:
+    state = " active" if section == active else ""
+    item = '<li><a class="dropdown-item" href="{}">{}</a></li>'
+    entries = "".join(html(item, reverse(name), text) for name, text in items)
+    return html(
+        '<li class="nav-item dropdown"><a class="nav-link dropdown-toggle{}" href="#" role="button" '
+        'data-bs-toggle="dropdown" aria-expanded="false">{}</a><ul class="dropdown-menu">{}</ul></li>',
+        state,
+        label,
+        SafeString(entries),
+    )
+
+
+def _draw(active: str, importer: bool) -> SafeString:
+    parts = [_link(section, active, reverse(name), gettext(label)) for section, name, label, _p in LINKS]
+    revitalisation = [
+        ("measure-list", gettext("Measures")),
+        ("partner-list", gettext("Partners")),
+        ("lead-list", gettext("Project leads")),
+    ]
+    parts.append(_dropdown("revitalisation", active, gettext("Revitalisation"), revitalisation))
+    parts.append(_link("reports", active, reverse("report-monthly"), gettext("Reports")))
+    evaluation = [
+        ("evaluation:results", gettext("Results by class")),
+        ("evaluation:commitments", gettext("Grant commitments")),
+    ]
+    if importer:
+        evaluation.append(("evaluation:figures-import", gettext("Import yearly figures")))
+    parts.append(_dropdown("evaluation", active, gettext("Evaluation"), evaluation))
+    if importer:
+        parts.append(_link("import", active, reverse("ledger-import"), gettext("Import")))
+    return SafeString('<ul class="navbar-nav me-auto">' + "\n".join(parts) + "</ul>")
