@@ -30,6 +30,14 @@ def page_of(name: str, key) -> str:
     return found[0] + quote(key, safe=_SAFE) + found[1]
 
 
+def path_of(name: str) -> str:
+    """`reverse(name)` for a page without arguments (a list), reversed once."""
+    found = _PATHS.get(where := (name, None, get_script_prefix(), get_urlconf()))
+    if found is None:
+        found = _PATHS[where] = (reverse(name), "")
+    return found[0]
+
+
 # The URL name and key of each model's page, as its get_absolute_url() reverses them.
 PAGES = {
     "DisposalCase": ("case-detail", "number"),
@@ -98,14 +106,14 @@ def parcel_enterprise(row, value):
 def parcel_open_cases(row, value):
     if not row.open_cases:
         return "0"
-    url = reverse("case-list")
+    url = path_of("case-list")
     return html('<a href="{}?parcel={}&amp;state=open">{}</a>', url, row.pk, row.open_cases)
 
 
 def enterprise_parcels(row, value):
     if not row.parcel_count:
         return "0"
-    return html('<a href="{}?enterprise={}">{}</a>', reverse("parcel-list"), row.pk, row.parcel_count)
+    return html('<a href="{}?enterprise={}">{}</a>', path_of("parcel-list"), row.pk, row.parcel_count)
 
 
 def measure_case(row, value):
@@ -126,7 +134,7 @@ def measure_partner(row, value):
 
 
 def partner_measures(row, value):
-    return html('<a href="{}?partner={}">{}</a>', reverse("measure-list"), row.pk, row.measure_count)
+    return html('<a href="{}?partner={}">{}</a>', path_of("measure-list"), row.pk, row.measure_count)
 
 
 def lead_case(row, value):

@@ -68,8 +68,8 @@ def _iso_dates(language) -> bool:
 
 @register.simple_tag(takes_context=True)
 def row_cells(context, columns, row):
-    """A row's cells, one `<td>` per column with its classes: what a template loop of `cell` writes,
-    in one tag (a list page draws hundreds of cells)."""
+    """A row, one `<td>` per column with its classes: what a template loop of `cell` writes, in one
+    tag (a list page draws hundreds of cells). A row with a status (a case) carries it for the CSS."""
     key = ("parkland-row-cells", id(columns))
     found = context.render_context.get(key)
     if found is None:  # once a page: each column's opening tag, and the language's date format
@@ -85,9 +85,11 @@ def row_cells(context, columns, row):
             _iso_dates(get_language()),
         )
     cells, iso_dates = found
-    parts = []
+    status = getattr(row, "status", None)
+    parts = [html('<tr data-status="{}">', status) if status else "<tr>"]
     for column, opening in cells:
         parts += (opening, _cell(context, column, row, iso_dates), "</td>")
+    parts.append("</tr>")
     return mark_safe("".join(parts))  # every cell escaped in _cell
 
 
