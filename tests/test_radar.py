@@ -445,3 +445,19 @@ def test_the_radar_makes_the_same_queries_for_1_and_50_rows_in_each_list(client,
     for name in ("idle_one_year", "idle_two_years", "low_efficiency", "stalled"):
         assert len(context[name]) == 50, name
     assert radar_queries(client) == one
+
+
+def test_each_list_of_suspects_is_paged_50_at_a_time_with_its_count_and_its_own_page(client, parks):
+    sign_in(client, parks.officer)
+    add_radar_rows(parks, 51)
+    first = client.get("/radar/")
+    for name, key in (("idle_one_year", "idle1"), ("idle_two_years", "idle2"), ("low_efficiency", "low")):
+        assert len(first.context[name]) == 50, name
+        assert first.context["sections"][key].page.paginator.count == 51, key
+        assert f"{key}_page=2#{key}" in first.text, key
+    second = client.get("/radar/?low_page=2")
+    assert len(second.context["low_efficiency"]) == 1
+    assert second.context["low_efficiency"][0].failing, "the page's parcels say which thresholds they miss"
+    assert len(second.context["idle_two_years"]) == 50, "the other lists stay on their first page"
+    shown = codes(first.context["low_efficiency"]) + codes(second.context["low_efficiency"])
+    assert len(set(shown)) == 51

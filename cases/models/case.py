@@ -287,6 +287,13 @@ class DisposalCase(Workflow, models.Model):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="cases_case_officer_open_idx",
             ),
+            # The radar's test that a parcel is being or has been dealt with (an open or disposed
+            # case), read off the index instead of every such case.
+            models.Index(
+                fields=["parcel"],
+                condition=Q(status__in=[*OPEN_STATUSES, Status.DISPOSED]),
+                name="cases_case_handled_parcel_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,18 +4,25 @@ thresholds a suspected low-efficiency parcel misses."""
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import F, Max
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OPEN_STATUSES
+from .events import CaseEvent
 
 
 def stalled_cases(cases, today: date, days: int):
-    """Open cases with no timeline event (nor opening) for `days` days, quietest first."""
+    """Open cases with no timeline event (nor opening) for `days` days, quietest first.
+
+    Each case's last event is read off the events' index by case and date (a subquery per case),
+    rather than by grouping every event of every open case."""
+    last_event = (
+        CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-occurred_on").values("occurred_on")[:1]
+    )
     return (
         cases.filter(status__in=OPEN_STATUSES)
-        .annotate(last_activity=Coalesce(Max("events__occurred_on"), F("opened_on")))
+        .annotate(last_activity=Coalesce(Subquery(last_event), F("opened_on")))
         .filter(last_activity__lt=today - timedelta(days=days))
         .select_related("parcel__park", "parcel__enterprise", "officer")
         .order_by("last_activity", "number")

@@ -1,10 +1,11 @@
 """What every staff view stands on: role checks, the scoped list, finding a case."""
 
 import re
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.http import Http404
@@ -169,6 +170,39 @@ class ScopedListView(ListView):
         params = sorted((k, v) for k, v in self.request.GET.lists() if k not in {"page", "sort"})
         parts = (type(self).__name__, scoping.scope_key(self.request.user), timezone.localdate(), params)
         return figures.cached("list-totals", parts, count)
+
+
+class Section(NamedTuple):
+    """One of a page's several lists, each paged on its own: its rows on this page, the page, and
+    the query strings of its neighbouring pages (the other lists' pages kept)."""
+
+    rows: list
+    page: Page
+    previous: str
+    next: str
+
+
+def paged_section(
+    request, rows, parameter: str, *, per_page: int, count: int | None = None, shown=list
+) -> Section:
+    """The page of `rows` that `parameter` asks for (the first, or the last when past it); `count`
+    when the rows were counted already, `shown` what the page's rows are shown as."""
+    paginator = Paginator(rows, per_page)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(request.GET.get(parameter))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[parameter] = str(number)
+        return "?" + query.urlencode()
+
+    return Section(
+        shown(page.object_list),
+        page,
+        link(page.previous_page_number()) if page.has_previous() else "",
+        link(page.next_page_number()) if page.has_next() else "",
+    )
 
 
 def page_links(page) -> list[int | None]:

@@ -14,19 +14,33 @@ from .. import scoping
 from ..models import Category, DisposalCase, Membership
 from ..models.land import years_before
 from ..models.radar import failing_indicators, stalled_cases
-from .common import has_role_somewhere, is_whole_number, require_role
+from .common import has_role_somewhere, is_whole_number, paged_section, require_role
 
 Role = Membership.Role
+
+
+# The quietest stalled cases shown.
+STALLED_SHOWN = 100
+# Each list of suspects is shown this many parcels at a time, with its own page parameter.
+PAGE_SIZE = 50
 
 
 def radar(request):
     user = request.user
     today = timezone.localdate()
     parcels = scoping.parcels_for(user)
-    idle = list(parcels.suspected_idle(today))
+    idle = parcels.suspected_idle(today)
     two_years = years_before(today, 2)
-    low = list(parcels.suspected_low_efficiency())
-    for parcel in low:
+    sections = {
+        "idle2": paged_section(
+            request, idle.filter(agreed_start_on__lte=two_years), "idle2_page", per_page=PAGE_SIZE
+        ),
+        "idle1": paged_section(
+            request, idle.filter(agreed_start_on__gt=two_years), "idle1_page", per_page=PAGE_SIZE
+        ),
+        "low": paged_section(request, parcels.suspected_low_efficiency(), "low_page", per_page=PAGE_SIZE),
+    }
+    for parcel in sections["low"].rows:
         parcel.failing = failing_indicators(parcel)
     days = settings.PARKLAND_STALLED_AFTER_DAYS
     return render(
@@ -34,10 +48,12 @@ def radar(request):
         "cases/radar.html",
         {
             "today": today,
-            "idle_two_years": [p for p in idle if p.agreed_start_on <= two_years],
-            "idle_one_year": [p for p in idle if p.agreed_start_on > two_years],
-            "low_efficiency": low,
-            "stalled": stalled_cases(scoping.cases_for(user), today, days)[:100],
+            "sections": sections,
+            "idle_two_years": sections["idle2"].rows,
+            "idle_one_year": sections["idle1"].rows,
+            "low_efficiency": sections["low"].rows,
+            "stalled": stalled_cases(scoping.cases_for(user), today, days)[:STALLED_SHOWN],
+            "stalled_shown": STALLED_SHOWN,
             "stalled_days": days,
             "can_open": has_role_somewhere(user, Role.OFFICER),
         },
