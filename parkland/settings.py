@@ -284,7 +284,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # are in the database unless DJANGO_SESSION_ENGINE says "cache" or "cached_db"; DJANGO_CACHE_URL
 # "redis://HOST:6379/1" keeps the cache in Redis, "db" in the table of `createcachetable`; empty, each
 # process keeps its own (one server only).
-SESSION_ENGINE = "django.contrib.sessions.backends." + env("DJANGO_SESSION_ENGINE", "db")
+# In the database: Django's engine with a renewal written as one UPDATE (parkland/sessions.py).
+_SESSION_ENGINE = env("DJANGO_SESSION_ENGINE", "db")
+SESSION_ENGINE = (
+    "parkland.sessions" if _SESSION_ENGINE == "db" else f"django.contrib.sessions.backends.{_SESSION_ENGINE}"
+)
 _CACHE_URL = env("DJANGO_CACHE_URL")
 if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}

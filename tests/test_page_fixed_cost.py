@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parkland.middleware import IdleSessionMiddleware
+from parkland.sessions import SessionStore
 from tests.worlds.staff import build_world, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,28 @@ def test_the_buttons_and_menus_follow_the_users_roles(client, who, can_edit, can
     assert response.context["can_edit"] is can_edit
     assert ('href="/cases/new/"' in html) is can_edit
     assert ('href="/import/"' in html) is can_import
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_renewal_outside_a_transaction_is_one_update_and_a_deleted_session_is_not_written_again(client):
+    """parkland/sessions.py: Django's engine writes BEGIN, UPDATE, COMMIT; a renewal needs the UPDATE."""
+    world = build_world()
+    sign_in(client, world.officer_a)
+    set_renewed(client, IdleSessionMiddleware.RENEW_AFTER + 1)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() + timezone.timedelta(seconds=60)
+    )
+    _response, queries = get(client, "/cases/")
+    writes = [q for q in queries if "django_session" in q and not q.lstrip().upper().startswith("SELECT")]
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("UPDATE")
+    assert not [q for q in queries if q.strip().upper().startswith(("BEGIN", "COMMIT"))]
+    left = stored_session(client).expire_date - timezone.now()
+    assert left > timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE - 30)
+
+    # Signed out elsewhere while this request ran: the renewal finds no row and writes none.
+    store = SessionStore(client.session.session_key)
+    store[IdleSessionMiddleware.KEY] = 0
+    Session.objects.filter(session_key=store.session_key).delete()
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.filter(session_key=store.session_key).exists()
