@@ -28,12 +28,17 @@ PASSWORD = "browser-test-password"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
+    # The hook sees the whole session's tests, not only this folder's: mark and skip only these.
+    browser_tests = [item for item in items if item.path.is_relative_to(HERE)]
+    for item in browser_tests:
         item.add_marker(pytest.mark.browser)
     if not Path(CHROMIUM).exists():
         skip = pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium fonts-noto-cjk)")
-        for item in items:
+        for item in browser_tests:
             item.add_marker(skip)
 
 
