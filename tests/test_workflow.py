@@ -398,12 +398,18 @@ def test_an_explicit_event_date_wins_over_the_steps_date(park, people):
     assert (event.occurred_on, stored(case)["identified_on"]) == (date(2022, 3, 2), IDENTIFIED_ON)
 
 
+def tomorrow() -> date:
+    """Tomorrow as of when a test runs: a parameter computed at collection may be today by then."""
+    return timezone.localdate() + timedelta(days=1)
+
+
 @pytest.mark.parametrize(
     "identified_on",
-    [timezone.localdate() + timedelta(days=1), OPENED_ON - timedelta(days=1)],
+    [tomorrow, lambda: OPENED_ON - timedelta(days=1)],
     ids=["in the future", "before the case was opened"],
 )
 def test_an_identification_date_in_the_future_or_before_the_opening_is_refused(identified_on, park, people):
+    identified_on = identified_on()
     case = case_in(S.INVESTIGATING, park=park, ready_for=S.IDENTIFIED)
     with translation.override("en"):
         error = refused(case, GuardFailed, S.IDENTIFIED, by=people["supervisor"], identified_on=identified_on)
@@ -484,7 +490,7 @@ def test_the_disposed_area_may_be_the_whole_case_area(park, people):
 @pytest.mark.parametrize(
     ("figures", "shown"),
     [
-        ({"disposed_on": timezone.localdate() + timedelta(days=1)}, "is in the future"),
+        ({"disposed_on": tomorrow}, "is in the future"),
         ({"disposed_on": IDENTIFIED_ON - timedelta(days=1)}, "before the case was identified on 2022-03-01"),
         ({"disposed_area_m2": Decimal("5000.01")}, "5,000.01 m² must be greater than 0"),
         ({"disposed_area_m2": Decimal("0")}, "of 0 m² must be greater than 0"),
@@ -493,6 +499,7 @@ def test_the_disposed_area_may_be_the_whole_case_area(park, people):
     ids=["in the future", "before identification", "above the case area", "zero", "negative"],
 )
 def test_a_disposal_the_rules_refuse_leaves_the_case_as_it_was(figures, shown, park, people):
+    figures = {name: value() if callable(value) else value for name, value in figures.items()}
     case = case_in(S.IMPLEMENTING, park=park, ready_for=S.DISPOSED, case_area_m2="5000.00")
     with translation.override("en"):
         error = refused(case, GuardFailed, S.DISPOSED, by=people["supervisor"], **figures)
