@@ -253,7 +253,8 @@ LOGOUT_REDIRECT_URL = "login"
 # the admin and unlock with `manage.py axes_reset_username NAME` or by deleting the attempt there.
 AUTHENTICATION_BACKENDS = [
     "parkland.security.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the signed-in user read in plain SQL on each request.
+    "parkland.security.ModelBackend",
 ]
 PARKLAND_LOGIN_FAILURE_LIMIT = int(env("PARKLAND_LOGIN_FAILURE_LIMIT", "5"))
 PARKLAND_LOGIN_LOCKOUT_MINUTES = int(env("PARKLAND_LOGIN_LOCKOUT_MINUTES", "30"))

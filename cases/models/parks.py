@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from parkland.plainsql import select_instances, table
+
 from ..validators import PlausibleNumberValidator, validate_park_code
 from .base import MONEY, RATIO, choice_constraint
 
@@ -61,10 +63,20 @@ class MembershipQuerySet(models.QuerySet):
         query; a superuser acts as every park's administrator."""
         if user is None or not user.is_authenticated or not user.is_active:
             return {}
+        # Read on every signed-in request: in plain SQL (parkland/plainsql.py), as the ORM would.
         if user.is_superuser:
-            return dict.fromkeys(Park.objects.order_by("code"), Membership.Role.PARK_ADMIN)
-        memberships = self.filter(user=user).select_related("park").order_by("park__code")
-        return {membership.park: membership.role for membership in memberships}
+            parks = select_instances(Park, alias="p", tail="ORDER BY p.code", params=(), using=self.db)
+            return {park: Membership.Role.PARK_ADMIN for (park,) in parks}
+        memberships = table(Membership, self.db)
+        rows = select_instances(
+            Park,
+            alias="p",
+            tail=f"INNER JOIN {memberships} m ON m.park_id = p.id WHERE m.user_id = %s ORDER BY p.code",
+            params=(user.pk,),
+            using=self.db,
+            extra=("m.role",),
+        )
+        return dict(rows)
 
 
 class Role(models.TextChoices):

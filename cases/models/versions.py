@@ -14,15 +14,19 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from parkland.plainsql import select_instances
+
 
 class DataVersionQuerySet(models.QuerySet):
     def current(self) -> tuple[str, int]:
         """(epoch, counter), creating the row on first use."""
-        row = self.filter(pk=1).values_list("epoch", "counter").first()
-        if row is None:
+        # Read by every page that keeps figures: in plain SQL (parkland/plainsql.py), as the ORM would.
+        rows = select_instances(self.model, alias="v", tail="WHERE v.id = 1", params=(), using=self.db)
+        if not rows:
             self.bulk_create([self.model(pk=1)], ignore_conflicts=True)
-            row = self.filter(pk=1).values_list("epoch", "counter").get()
-        return str(row[0]), row[1]
+            return self.current()
+        ((version,),) = rows
+        return str(version.epoch), version.counter
 
     def begin_epoch(self) -> None:
         """Draws a new epoch (after a restore): nothing kept before answers for this database."""
