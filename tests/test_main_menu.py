@@ -66,3 +66,49 @@ def test_the_imports_are_offered_only_to_who_may_import_and_in_the_readers_langu
     assert "案件" in chinese and "Cases" not in chinese
     sign_in(client, officer, language="zh-hans")
     assert 'href="/import/"' not in menu(client.get("/").text)
+
+
+def user_menu(page) -> str:
+    start = page.index('<ul class="navbar-nav align-items-lg-center">')
+    return page[start : page.index("</nav>", start)]
+
+
+def test_the_users_menu_names_the_reader_and_carries_the_requests_own_token_and_page(client):
+    park = factories.make_park(code="MU")
+    officer = factories.make_user(park=park, role=R.OFFICER, first_name="晓东", last_name="李")
+    staff = factories.make_user(park=park, role=R.OFFICER, first_name="Ann", last_name="Lee", is_staff=True)
+
+    sign_in(client, officer)
+    page = user_menu(client.get("/cases/?q=<b>&status=open").text)
+    assert "李晓东" in page and officer.username in page
+    assert "/admin/" not in page and "API tokens" in page
+    # The page to come back to after switching language, escaped as any value.
+    assert 'name="next" type="hidden" value="/cases/?q=%3Cb%3E&amp;status=open"' in page
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) == 2 and "kept" not in tokens[0]
+
+    sign_in(client, staff, language="zh-hans")
+    page = user_menu(client.get("/").text)
+    assert "Ann Lee" in page and 'href="/admin/"' in page and "修改密码" in page and "API tokens" not in page
+    assert 'class="btn btn-sm btn-light" name="language" value="zh-hans"' in page
+
+
+def test_signing_out_and_switching_language_work_with_the_menus_forms(settings):
+    from django.test import Client
+
+    park = factories.make_park(code="MS")
+    officer = factories.make_user(park=park, role=R.OFFICER)
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, officer)
+    page = user_menu(client.get("/parcels/").text)
+    switch, sign_out = (
+        re.search(r'action="/i18n/setlang/".*?value="([^"]+)"', page).group(1),
+        re.search(r'action="/accounts/logout/">.*?value="([^"]+)"', page).group(1),
+    )
+    response = client.post(
+        "/i18n/setlang/", {"csrfmiddlewaretoken": switch, "language": "zh-hans", "next": "/parcels/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/parcels/"
+    assert "宗地" in client.get("/parcels/").text
+    assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": sign_out}).status_code == 302
+    assert client.get("/parcels/").status_code == 302  # signed out: to the sign-in page

@@ -1,9 +1,14 @@
-"""The main menu of every page (base.html), written once per language, section and import right.
+"""The menus of every page (base.html): the main menu, written once per language, section and
+import right, and the user's menu with the language switch, written once per language and staff
+right with the user's name, token and page filled in.
 
-Its links and labels are the same for every user but for the two import entries, and only the
-section the page belongs to is marked active: so the menu is drawn once per combination in each
+The main menu's links and labels are the same for every user but for the two import entries, and
+only the section the page belongs to is marked active: so it is drawn once per combination in each
 process and kept, instead of reversing twenty URLs on every page.
 """
+
+import re
+from html import escape
 
 from django import template
 from django.urls import get_script_prefix, reverse
@@ -12,7 +17,7 @@ from django.utils.translation import get_language, gettext, gettext_noop
 
 from cases.markup import html
 
-from .parkland import can_import
+from .parkland import can_import, person
 
 register = template.Library()
 
@@ -98,3 +103,81 @@ def _draw(active: str, importer: bool) -> SafeString:
     if importer:
         parts.append(_link("import", active, reverse("ledger-import"), gettext("Import")))
     return SafeString('<ul class="navbar-nav me-auto">' + "\n".join(parts) + "</ul>")
+
+
+_user_menus: dict[tuple, list[str]] = {}
+
+
+def _slot(name: str) -> SafeString:
+    """Where a request's own value goes in a menu drawn once (`_user_menus`)."""
+    return SafeString(f"\0{name}\0")
+
+
+@register.simple_tag(takes_context=True)
+def user_menu(context) -> SafeString:
+    """The `<ul>` of the signed-in user's menu (password, jobs, reminders, API tokens, the
+    administration for staff, signing out) and the language switch, filled in for this request."""
+    request, user = context["request"], context["user"]
+    key = (get_language(), get_script_prefix(), user.is_staff)
+    if key not in _user_menus:
+        # Text and slot names by turns: "text", "name", "text", "username", …
+        _user_menus[key] = re.split("\0(\\w+)\0", _draw_user_menu(user.is_staff))
+    values = {
+        "name": person(user),
+        "username": user.get_username(),
+        "token": str(context.get("csrf_token", "")),
+        "page": request.get_full_path(),
+    }
+    parts = _user_menus[key]
+    return SafeString("".join(part if i % 2 == 0 else escape(values[part]) for i, part in enumerate(parts)))
+
+
+def _draw_user_menu(is_staff: bool) -> SafeString:
+    entries = [
+        ("password_change", gettext("Change password")),
+        ("jobs:list", gettext("My jobs")),
+        ("jobs:reminders", gettext("Reminder settings")),
+        ("api-tokens", gettext("API tokens")),
+    ]
+    if is_staff:
+        entries.append(("admin:index", gettext("Administration")))
+    links = SafeString(
+        "".join(html('<li><a class="dropdown-item" href="{}">{}</a></li>', reverse(n), t) for n, t in entries)
+    )
+    token = html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', _slot("token"))
+    language = get_language()
+    buttons = [
+        html(
+            '<button class="btn btn-sm {}" name="language" value="{}" type="submit" lang="{}">{}</button>',
+            "btn-light" if language == code else "btn-outline-light",
+            code,
+            lang,
+            label,
+        )
+        for code, lang, label in (("zh-hans", "zh-CN", "简体中文"), ("en", "en", "English"))
+    ]
+    return html(
+        '<ul class="navbar-nav align-items-lg-center"><li class="nav-item dropdown">'
+        '<a class="nav-link dropdown-toggle" href="#" role="button" data-bs-toggle="dropdown" '
+        'aria-expanded="false"><i class="bi bi-person-circle"></i> {}</a>'
+        '<ul class="dropdown-menu dropdown-menu-end">'
+        '<li><span class="dropdown-item-text small text-secondary">{}</span></li>{}'
+        '<li><hr class="dropdown-divider"></li>'
+        '<li><form method="post" action="{}">{}'
+        '<button class="dropdown-item" type="submit">{}</button></form></li>'
+        "</ul></li>"
+        '<li class="nav-item ms-lg-2">'
+        '<form action="{}" method="post" class="d-flex align-items-center gap-1 language-switch">{}'
+        '<input name="next" type="hidden" value="{}">'
+        '<i class="bi bi-translate text-white-50" aria-hidden="true"></i>{}</form></li></ul>',
+        _slot("name"),
+        _slot("username"),
+        links,
+        reverse("logout"),
+        token,
+        gettext("Sign out"),
+        reverse("set_language"),
+        token,
+        _slot("page"),
+        SafeString("".join(buttons)),
+    )
