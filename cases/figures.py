@@ -128,6 +128,23 @@ def fragment(name: str, parts: Iterable[Any]) -> dict:
     return {"seconds": settings.PARKLAND_FIGURES_CACHE_SECONDS, "key": key}
 
 
+class KeptFragments:
+    """Parts of a page as drawn, kept under `key` (a `kept_key`; None while this transaction's writes
+    are uncommitted) with the data version and read in one call: `found` holds what the cache had,
+    `complete` whether it had every part. The template's `{% keep name %}` writes a part found, or
+    draws it and keeps it (`keep`)."""
+
+    def __init__(self, key: str | None, *, names: Iterable[str]) -> None:
+        self.keys = {} if key is None else {name: f"{key}:{name}" for name in names}
+        found = cache.get_many(list(self.keys.values())) if self.keys else {}
+        self.found = {name: found[k] for name, k in self.keys.items() if k in found}
+        self.complete = bool(self.keys) and len(self.found) == len(self.keys)
+
+    def keep(self, name: str, text: str) -> None:
+        if name in self.keys:
+            cache.set(self.keys[name], text, settings.PARKLAND_FIGURES_CACHE_SECONDS)
+
+
 def _saved(sender, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
     data_changed(using)
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
@@ -92,21 +92,27 @@ class ScopedListView(ListView):
     # Whether the count and area of a filter may be kept with the data version (cases/figures.py):
     # only for lists whose rows and filters read nothing but `figures.SOURCES`.
     kept_totals = False
+    # Whether the page's content as drawn may be kept too (with `kept_totals`): only for lists whose
+    # rows, links, filter choices and actions read nothing but `figures.SOURCES`, the query, and the
+    # user's parks and right to create (`kept_fragments`).
+    kept_rows = False
+    kept = None
 
     def get_queryset(self):
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.base_queryset(), user=self.request.user
         )
         queryset = self.filterset.qs
-        sorts = {c.key: c.sort for c in self.columns if c.sort}
-        requested = self.request.GET.get("sort", "")
-        key = requested.lstrip("-")
-        if key in sorts:
-            self.sort = requested
-            ordering = sorts[key]
-            return queryset.order_by(f"-{ordering}" if requested.startswith("-") else ordering, "pk")
-        self.sort = ""
+        self.sort = self.requested_sort()
+        if self.sort:
+            ordering = {c.key: c.sort for c in self.columns if c.sort}[self.sort.lstrip("-")]
+            return queryset.order_by(f"-{ordering}" if self.sort.startswith("-") else ordering, "pk")
         return queryset.order_by(*self.default_sort.split(","), "pk") if self.default_sort else queryset
+
+    def requested_sort(self) -> str:
+        """The `sort` asked for when a column sorts by it ("-" first for descending), else ""."""
+        requested = self.request.GET.get("sort", "")
+        return requested if any(c.sort and c.key == requested.lstrip("-") for c in self.columns) else ""
 
     def paginate_queryset(self, queryset, page_size):
         # One query counts the rows and sums their area; the paginator takes its count from it.
@@ -130,19 +136,33 @@ class ScopedListView(ListView):
             if export == "csv":
                 return csv_stream_response(self.columns, rows, self.export_name)
             return xlsx_response(self.columns, rows, self.export_name, title=str(self.export_title))
+        self.kept = self.kept_fragments()
+        if self.kept is not None and self.kept.complete:
+            # The page as drawn for this data version: no query for its rows, no filter form.
+            self.object_list = None
+            return self.render_to_response({"kept": self.kept, "view": self})
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        show_park = len(self.filterset.parks) > 1
+        context.update(
+            self.summary_context(kept=self.kept),
+            filterset=self.filterset,
+            columns=[c for c in self.columns if c.in_table and (show_park or c.key != "park")],
+            show_park=show_park,
+            page_links=page_links(context["page_obj"]),
+        )
+        return context
+
+    def summary_context(self, **kwargs) -> dict:
+        """What the page shows around its filters and rows: the counts, the exports' query, the actions."""
         params = self.request.GET.copy()
         params.pop("page", None)
         params.pop("sort", None)
         totals = self.totals
-        show_park = len(self.filterset.parks) > 1
-        context.update(
-            filterset=self.filterset,
-            columns=[c for c in self.columns if c.in_table and (show_park or c.key != "park")],
-            show_park=show_park,
+        return dict(
+            kwargs,
             sort=self.sort,
             filter_query=params.urlencode(),
             total_count=totals["count"],
@@ -150,9 +170,28 @@ class ScopedListView(ListView):
             total_area_mu=m2_to_mu(totals.get("area") or 0),
             can_edit=has_role_somewhere(self.request.user, Role.OFFICER),
             is_filtered=any(v for k, v in self.request.GET.items() if k not in {"page", "sort"}),
-            page_links=page_links(context["page_obj"]),
         )
-        return context
+
+    def totals_parts(self) -> tuple:
+        # The date is part of the key because filters such as the register's default date depend on it.
+        params = sorted((k, v) for k, v in self.request.GET.lists() if k not in {"page", "sort"})
+        return (type(self).__name__, scoping.scope_key(self.request.user), timezone.localdate(), params)
+
+    def kept_fragments(self) -> figures.KeptFragments | None:
+        """For a list with `kept_rows`: the page's content as drawn for this request's query, the
+        user's parks and rights, and the language, read from the cache."""
+        if not self.kept_rows:
+            return None
+        parts = (
+            type(self).__name__,
+            self.request.path,
+            scoping.scope_key(self.request.user),
+            has_role_somewhere(self.request.user, Role.OFFICER),
+            translation.get_language(),
+            timezone.localdate(),
+            sorted(self.request.GET.lists()),
+        )
+        return figures.KeptFragments(figures.kept_key("list-page", parts), names=("content",))
 
     def list_totals(self, queryset) -> dict:
         # COUNT(*), not of a column: an index holding the area answers it without reading the rows.
@@ -165,11 +204,8 @@ class ScopedListView(ListView):
 
         if not self.kept_totals:
             return count()
-        # Paging or coming back to a filter counts again only when the rows have changed; the
-        # date is part of the key because filters such as the register's default date depend on it.
-        params = sorted((k, v) for k, v in self.request.GET.lists() if k not in {"page", "sort"})
-        parts = (type(self).__name__, scoping.scope_key(self.request.user), timezone.localdate(), params)
-        return figures.cached("list-totals", parts, count)
+        # Paging or coming back to a filter counts again only when the rows have changed.
+        return figures.cached("list-totals", self.totals_parts(), count)
 
 
 class Section(NamedTuple):

@@ -73,7 +73,7 @@ class ParcelListView(ScopedListView):
     export_name = "parcels"
     export_title = _("land parcels")
     area_field = "area_m2"
-    kept_totals = True
+    kept_totals = kept_rows = True
 
     def base_queryset(self):
         # Counted for the rows shown only (a correlated subquery), not grouped over every parcel.
@@ -114,7 +114,7 @@ class EnterpriseListView(ScopedListView):
     filterset_class = EnterpriseFilterSet
     template_name = "cases/enterprise_list.html"
     columns = ENTERPRISE_COLUMNS
-    kept_totals = True
+    kept_totals = kept_rows = True
     default_sort = "name"
     export_name = "enterprises"
     export_title = _("enterprises")
