@@ -24,6 +24,7 @@ ROLE_READS = (
     'SELECT "cases_park".',
     'SELECT DISTINCT "cases_park".',
     "SELECT DISTINCT 1",
+    'SELECT p."id"',  # parks by role, in plain SQL (roles_by_park)
 )
 PAGES = ["/", "/cases/", "/parcels/", "/enterprises/", "/deadlines/", "/reports/monthly/?year=2022"]
 
