@@ -1,23 +1,21 @@
 """The menus of every page (base.html): the main menu, written once per language, section and
 import right, and the user's menu with the language switch, written once per language and staff
-right with the user's name, token and page filled in.
+right with the user's name, token and page filled in (cases/keptpages.py).
 
 The main menu's links and labels are the same for every user but for the two import entries, and
 only the section the page belongs to is marked active: so it is drawn once per combination in each
 process and kept, instead of reversing twenty URLs on every page.
 """
 
-import re
-from html import escape
-
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, gettext_noop
 
+from cases import keptpages
 from cases.markup import html
 
-from .parkland import can_import, person
+from .parkland import can_import
 
 register = template.Library()
 
@@ -106,30 +104,21 @@ def _draw(active: str, importer: bool) -> SafeString:
 
 
 _user_menus: dict[tuple, list[str]] = {}
-
-
-def _slot(name: str) -> SafeString:
-    """Where a request's own value goes in a menu drawn once (`_user_menus`)."""
-    return SafeString(f"\0{name}\0")
+_slot = keptpages.slot
 
 
 @register.simple_tag(takes_context=True)
 def user_menu(context) -> SafeString:
     """The `<ul>` of the signed-in user's menu (password, jobs, reminders, API tokens, the
-    administration for staff, signing out) and the language switch, filled in for this request."""
+    administration for staff, signing out) and the language switch, filled in for this request; with
+    its slots open on a page that is kept whole (`kept_page` in the context), which fills them."""
     request, user = context["request"], context["user"]
     key = (get_language(), get_script_prefix(), user.is_staff)
     if key not in _user_menus:
-        # Text and slot names by turns: "text", "name", "text", "username", …
-        _user_menus[key] = re.split("\0(\\w+)\0", _draw_user_menu(user.is_staff))
-    values = {
-        "name": person(user),
-        "username": user.get_username(),
-        "token": str(context.get("csrf_token", "")),
-        "page": request.get_full_path(),
-    }
-    parts = _user_menus[key]
-    return SafeString("".join(part if i % 2 == 0 else escape(values[part]) for i, part in enumerate(parts)))
+        _user_menus[key] = keptpages.split(_draw_user_menu(user.is_staff))
+    if context.get("kept_page"):
+        return keptpages.unfilled(_user_menus[key])
+    return keptpages.fill(_user_menus[key], keptpages.request_values(request))
 
 
 def _draw_user_menu(is_staff: bool) -> SafeString:

@@ -117,38 +117,3 @@ def filter_field(field):
         capfirst(field.label),
         mark_safe(widget),  # a bound field's widget, escaped as it was drawn
     )
-
-
-# Stands for the request's CSRF token in a kept part, which every user with the same parks reads.
-KEPT_CSRF_TOKEN = "parkland-kept-part-csrf-token"
-
-
-class KeepNode(template.Node):
-    def __init__(self, name: str, nodelist) -> None:
-        self.name, self.nodelist = name, nodelist
-
-    def render(self, context) -> str:
-        kept = context.get("kept")  # a figures.KeptFragments, on a page that keeps its parts
-        if kept is None:
-            return self.nodelist.render(context)
-        text = kept.found.get(self.name)
-        if text is None:
-            with context.push(csrf_token=KEPT_CSRF_TOKEN):
-                text = self.nodelist.render(context)
-            kept.keep(self.name, text)
-        if KEPT_CSRF_TOKEN in text:  # each request's forms carry its own token
-            text = mark_safe(text.replace(KEPT_CSRF_TOKEN, str(context.get("csrf_token"))))
-        return text
-
-
-@register.tag
-def keep(parser, token):
-    """`{% keep "content" %}…{% endkeep %}`: the part as kept for the page's data version when the
-    view found it (`kept`), else drawn, and kept when the view keeps its parts; drawn as is without
-    `kept`. A `{% csrf_token %}` inside is the request's own."""
-    bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError("{% keep %} takes one quoted name")
-    nodelist = parser.parse(("endkeep",))
-    parser.delete_first_token()
-    return KeepNode(bits[1][1:-1], nodelist)

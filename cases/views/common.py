@@ -8,15 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from .. import figures, scoping
+from .. import figures, keptpages, scoping
 from ..exports import Column, csv_stream_response, xlsx_response
 from ..models import (
     GATED_STATUSES,
@@ -92,9 +92,9 @@ class ScopedListView(ListView):
     # Whether the count and area of a filter may be kept with the data version (cases/figures.py):
     # only for lists whose rows and filters read nothing but `figures.SOURCES`.
     kept_totals = False
-    # Whether the page's content as drawn may be kept too (with `kept_totals`): only for lists whose
+    # Whether the whole page as drawn may be kept too (with `kept_totals`): only for lists whose
     # rows, links, filter choices and actions read nothing but `figures.SOURCES`, the query, and the
-    # user's parks and right to create (`kept_fragments`).
+    # user's parks and rights (`kept_page`).
     kept_rows = False
     kept = None
 
@@ -136,18 +136,26 @@ class ScopedListView(ListView):
             if export == "csv":
                 return csv_stream_response(self.columns, rows, self.export_name)
             return xlsx_response(self.columns, rows, self.export_name, title=str(self.export_title))
-        self.kept = self.kept_fragments()
-        if self.kept is not None and self.kept.complete:
-            # The page as drawn for this data version: no query for its rows, no filter form.
-            self.object_list = None
-            return self.render_to_response({"kept": self.kept, "view": self})
-        return super().get(request, *args, **kwargs)
+        self.kept = self.kept_page()
+        if self.kept is None:
+            return super().get(request, *args, **kwargs)
+        values = keptpages.request_values(request)
+        if self.kept.complete:
+            # The page as drawn for this data version: no query for its rows, no form, no template.
+            return HttpResponse(keptpages.fill(self.kept.found["page"], values))
+        response = super().get(request, *args, **kwargs)
+        parts = keptpages.split(response.rendered_content)
+        self.kept.keep("page", parts)
+        response.content = keptpages.fill(parts, values)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         show_park = len(self.filterset.parks) > 1
+        if self.kept is not None:  # drawn with its slots open, filled per request
+            context.update(kept_page=True, csrf_token=keptpages.slot("token"))
         context.update(
-            self.summary_context(kept=self.kept),
+            self.summary_context(),
             filterset=self.filterset,
             columns=[c for c in self.columns if c.in_table and (show_park or c.key != "park")],
             show_park=show_park,
@@ -177,21 +185,28 @@ class ScopedListView(ListView):
         params = sorted((k, v) for k, v in self.request.GET.lists() if k not in {"page", "sort"})
         return (type(self).__name__, scoping.scope_key(self.request.user), timezone.localdate(), params)
 
-    def kept_fragments(self) -> figures.KeptFragments | None:
-        """For a list with `kept_rows`: the page's content as drawn for this request's query, the
-        user's parks and rights, and the language, read from the cache."""
-        if not self.kept_rows:
+    def kept_page(self) -> figures.KeptFragments | None:
+        """For a list with `kept_rows`: the whole page as drawn for this request's query, the user's
+        parks and rights, and the language, read from the cache (None: the page is drawn as usual).
+
+        A page is kept with its slots open (cases/keptpages.py); one that shows messages is not kept.
+        """
+        if not self.kept_rows or len(messages.get_messages(self.request)):
             return None
+        user = self.request.user
         parts = (
             type(self).__name__,
+            get_script_prefix(),
             self.request.path,
-            scoping.scope_key(self.request.user),
-            has_role_somewhere(self.request.user, Role.OFFICER),
+            scoping.scope_key(user),
+            has_role_somewhere(user, Role.OFFICER),
+            has_role_somewhere(user, Role.PARK_ADMIN),  # the main menu's import entries
+            user.is_staff,  # the user's menu's administration entry
             translation.get_language(),
             timezone.localdate(),
             sorted(self.request.GET.lists()),
         )
-        return figures.KeptFragments(figures.kept_key("list-page", parts), names=("content",))
+        return figures.KeptFragments(figures.kept_key("list-page", parts), names=("page",))
 
     def list_totals(self, queryset) -> dict:
         # COUNT(*), not of a column: an index holding the area answers it without reading the rows.
