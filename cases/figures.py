@@ -97,6 +97,13 @@ def _version(using: str) -> tuple[str, int]:
     return _request_version.read[using]
 
 
+def read_in_request(using: str, version: tuple[str, int]) -> None:
+    """Takes `version`, read with other rows at the start of a request (`scoping.signed_in_user`),
+    as this request's data version, unless one was read already."""
+    if _request_version.active and using not in _request_version.read:
+        _request_version.read[using] = version
+
+
 def kept_key(name: str, parts: Iterable[Any], *, using: str = DEFAULT_DB_ALIAS) -> str | None:
     """The cache key of `name` and `parts` at the current data version; None while this
     transaction's own writes are uncommitted, as they are in no kept figures."""

@@ -7,11 +7,15 @@ Parkland filters by park by hand.
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from parkland.plainsql import Columns, fetch, table
+
+from . import figures
 from .models import (
     ApiToken,
     CaseDeadline,
     CaseEvent,
     CustodyEvent,
+    DataVersion,
     DisposalCase,
     DisposalTarget,
     Enterprise,
@@ -57,6 +61,48 @@ def park_roles(user) -> dict[Park, str]:
     if cached is None:
         cached = user._parkland_park_roles = Membership.objects.roles_by_park(user)
     return cached
+
+
+def signed_in_user(user_id, *, using: str):
+    """The user with `user_id` (None if there is none), read for a signed-in request together with
+    what every page of it reads next, in one query: the user's parks and roles, as `park_roles`
+    gives them, and the data version, which this request's kept figures then use (cases/figures.py).
+
+    A superuser's parks are every park; a user's, their memberships'. Reading the data version
+    here, before any figure is drawn, can only key a page drawn later under an older version, never
+    an older page under a newer one.
+    """
+    model = get_user_model()
+    quote = table  # a table's name, quoted
+    user, park, version = (
+        Columns(model, "u", using),
+        Columns(Park, "p", using),
+        Columns(DataVersion, "v", using),
+    )
+    pk, superuser = model._meta.pk.column, model._meta.get_field("is_superuser").column
+    sql = (
+        f"SELECT {', '.join(user.sql + park.sql + ['m.role'] + version.sql)} FROM {quote(model, using)} u "
+        f'LEFT JOIN {quote(Membership, using)} m ON m.user_id = u."{pk}" AND NOT u."{superuser}" '
+        f'LEFT JOIN {quote(Park, using)} p ON p.id = m.park_id OR u."{superuser}" '
+        f"LEFT JOIN {quote(DataVersion, using)} v ON v.id = 1 "
+        f'WHERE u."{pk}" = %s ORDER BY p.code'
+    )
+    rows = fetch(sql, (user_id,), using)
+    if not rows:
+        return None
+    first = rows[0]
+    found = user.build(first[: len(user)])
+    parks_end = len(user) + len(park)
+    if found.is_active:
+        found._parkland_park_roles = {
+            park.build(row[len(user) : parks_end]): row[parks_end] or Role.PARK_ADMIN
+            for row in rows
+            if row[len(user) + park.pk_index] is not None
+        }
+    data_version = version.build(first[parks_end + 1 :])
+    if data_version is not None:
+        figures.read_in_request(using, (str(data_version.epoch), data_version.counter))
+    return found
 
 
 def scope_key(user) -> str:

@@ -9,23 +9,18 @@ from django.db import router
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from .plainsql import select_instances
-
 
 class ModelBackend(backends.ModelBackend):
-    """Django's, with the signed-in user read in plain SQL (parkland/plainsql.py): every request
-    reads it, and the ORM's query costs several times the row's round trip to build."""
+    """Django's, with the signed-in user read in plain SQL (parkland/plainsql.py) together with the
+    user's parks and the data version (`cases.scoping.signed_in_user`): every request reads them,
+    the ORM's queries cost several times a row's round trip to build, and one round trip is less
+    than three."""
 
     def get_user(self, user_id):
-        model = get_user_model()
-        using = router.db_for_read(model)
-        rows = select_instances(
-            model, alias="u", tail=f"WHERE u.{model._meta.pk.column} = %s", params=(user_id,), using=using
-        )
-        if not rows:
-            return None
-        user = rows[0][0]
-        return user if self.user_can_authenticate(user) else None
+        from cases.scoping import signed_in_user
+
+        user = signed_in_user(user_id, using=router.db_for_read(get_user_model()))
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class LockoutBackend(AxesStandaloneBackend):

@@ -1,5 +1,5 @@
-"""The parcel and enterprise lists keep their content as drawn with the data version
-(`kept_rows`, `{% keep %}`), and every signed-in request reads its session, user, parks and the
+"""The parcel and enterprise lists keep their whole page as drawn with the data version
+(`kept_rows`, cases/keptpages.py), and every signed-in request reads its session, user, parks and the
 data version in plain SQL (parkland/plainsql.py).
 
 A kept page must be the page drawn afresh, for the same rows, query, parks, rights and language,
@@ -18,8 +18,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases import figures
 from cases.models import DataVersion, Enterprise, Membership, Park
-from cases.templatetags.tables import KEPT_CSRF_TOKEN
 from parkland.plainsql import select_instances
 from parkland.security import ModelBackend
 from tests import factories
@@ -106,7 +106,7 @@ def test_the_kept_pages_forms_carry_the_requests_own_token_which_the_server_acce
     sign_in(browser, officer)
     browser.get("/enterprises/")
     page = browser.get("/enterprises/").text  # kept
-    assert KEPT_CSRF_TOKEN not in page
+    assert "\0" not in page
     form = re.search(r'<form method="post" action="(/jobs/start/export/)".*?value="([^"]+)"', page, re.S)
     token = form.group(2)
     started = browser.post(
@@ -154,6 +154,15 @@ def test_the_plain_sql_reads_give_what_the_orm_gives():
     assert [p.name for p in roles] == [other.name, park.name]
     superuser = get_user_model().objects.create_superuser("root-pq", password="x")
     assert list(Membership.objects.roles_by_park(superuser)) == list(Park.objects.order_by("code"))
+    Membership.objects.create(user=superuser, park=park, role=R.VIEWER)  # a superuser's own role aside
+
+    # The signed-in user is read with the parks and roles that `roles_by_park` gives.
+    for someone in (user, superuser, factories.make_user()):
+        read = ModelBackend().get_user(someone.pk)
+        expected = Membership.objects.roles_by_park(someone)
+        assert list(read._parkland_park_roles.items()) == list(expected.items())
+        assert all(isinstance(role, str) for role in read._parkland_park_roles.values())
+    assert set(ModelBackend().get_user(superuser.pk)._parkland_park_roles.values()) == {R.PARK_ADMIN}
 
     DataVersion.objects.all().delete()
     epoch, counter = DataVersion.objects.current()  # the row made on first use
@@ -162,6 +171,14 @@ def test_the_plain_sql_reads_give_what_the_orm_gives():
     assert [v for (v,) in select_instances(DataVersion, alias="v", tail="", params=(), using="default")] == [
         row
     ]
+    # Read with the user in a request, the data version is that request's own.
+    DataVersion.objects.move_on()
+    figures._request_version.start()
+    try:
+        ModelBackend().get_user(user.pk)
+        assert figures._version("default") == (str(row.epoch), 1) == DataVersion.objects.current()
+    finally:
+        figures._request_version.finish()
 
 
 @pytest.mark.django_db
@@ -172,3 +189,76 @@ def test_a_session_is_read_until_it_expires_and_not_after(client):
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get("/enterprises/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def whole(response) -> str:
+    """The whole page, its tokens made alike."""
+    return TOKEN.sub("TOKEN", response.content.decode())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/enterprises/", "/parcels/"])
+def test_a_kept_page_is_the_whole_page_drawn_without_keeping(client, path, monkeypatch):
+    from cases.views.land import EnterpriseListView, ParcelListView
+
+    a, _b = world()
+    sign_in(
+        client, factories.make_user(park=a, role=R.PARK_ADMIN, is_staff=True, first_name="晓", last_name="王")
+    )
+    client.get(path)
+    kept = client.get(path + "?sort=-code")
+    kept = client.get(path + "?sort=-code")
+    for view in (EnterpriseListView, ParcelListView):
+        monkeypatch.setattr(view, "kept_rows", False)
+    drawn = client.get(path + "?sort=-code")
+    assert whole(kept) == whole(drawn)
+    assert "王晓" in whole(kept) and "/admin/" in whole(kept) and "/import/" in whole(kept)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_readers_of_one_kept_page_each_see_their_own_name_token_and_menus(client):
+    a, _b = world()
+    first = factories.make_user(
+        park=a, role=R.OFFICER, username="reader-one", first_name="Ann", last_name="Lee"
+    )
+    second = factories.make_user(
+        park=a, role=R.OFFICER, username="reader-two", first_name="Bo", last_name="Wu"
+    )
+    staff = factories.make_user(park=a, role=R.OFFICER, username="reader-staff", is_staff=True)
+    admin = factories.make_user(park=a, role=R.PARK_ADMIN, username="reader-admin")
+    pages = {}
+    for user in (first, second, staff, admin):
+        reader = Client()
+        sign_in(reader, user)
+        reader.get("/enterprises/?q=%E4%BC%81%E4%B8%9A")
+        with CaptureQueriesContext(connection) as queries:
+            pages[user.username] = reader.get("/enterprises/?q=%E4%BC%81%E4%B8%9A").text
+        assert not reads_rows(queries, "cases_enterprise")
+        assert reader.cookies["csrftoken"].value  # the token's cookie is set for the kept page too
+    assert "Ann Lee" in pages["reader-one"] and "reader-one" in pages["reader-one"]
+    assert "Bo Wu" in pages["reader-two"] and "reader-one" not in pages["reader-two"]
+    assert "Ann Lee" not in pages["reader-two"]
+    # Each reader's forms carry a token of their own (a masked token differs on each page drawn).
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', p) for p in pages.values()]
+    assert all(tokens) and len({t[0] for t in tokens}) == len(tokens)
+    assert "/admin/" in pages["reader-staff"] and "/admin/" not in pages["reader-one"]
+    assert "/import/" in pages["reader-admin"] and "/import/" not in pages["reader-one"]
+    # The language switch returns to the page as asked for.
+    assert 'name="next" type="hidden" value="/enterprises/?q=%E4%BC%81%E4%B8%9A"' in pages["reader-one"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_with_messages_shows_them_and_is_not_kept(client):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    a, _b = world()
+    sign_in(client, factories.make_user(park=a, role=R.OFFICER))
+    client.get("/enterprises/")
+    storage = CookieStorage(None)
+    client.cookies[storage.cookie_name] = storage._encode([Message(constants.SUCCESS, "Saved: 已保存的企业.")])
+    shown = client.get("/enterprises/").text
+    assert "Saved: 已保存的企业." in shown
+    again = client.get("/enterprises/").text
+    assert "已保存的企业" not in again and "KA企业0" in again  # shown once, never kept with the page

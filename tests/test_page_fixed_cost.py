@@ -25,6 +25,7 @@ ROLE_READS = (
     'SELECT DISTINCT "cases_park".',
     "SELECT DISTINCT 1",
     'SELECT p."id"',  # parks by role, in plain SQL (roles_by_park)
+    'SELECT u."id"',  # the signed-in user with parks and roles (scoping.signed_in_user)
 )
 PAGES = ["/", "/cases/", "/parcels/", "/enterprises/", "/deadlines/", "/reports/monthly/?year=2022"]
 
@@ -109,6 +110,18 @@ def test_a_page_reads_the_users_parks_and_roles_once(client, path):
     _response, queries = get(client, path)
     reads = [q for q in queries if q.startswith(ROLE_READS)]
     assert len(reads) == 1, reads
+    assert "cases_membership" in reads[0]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_reads_its_user_parks_and_data_version_in_one_query_after_its_session(client, path):
+    world = build_world()
+    sign_in(client, world.officer_a)
+    client.get(path)  # the figures kept, so that the data version is all a page still needs
+    _response, queries = get(client, path)
+    assert "django_session" in queries[0]
+    assert all(word in queries[1] for word in ("auth_user", "cases_membership", "cases_dataversion"))
+    assert not [q for q in queries[2:] if "cases_dataversion" in q or q.startswith(ROLE_READS)], queries
 
 
 @pytest.mark.parametrize(
