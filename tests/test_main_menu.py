@@ -18,7 +18,7 @@ R = Membership.Role
 def menu(page) -> str:
     """The main menu's sections: what comes before the user's own menu."""
     start = page.index('<ul class="navbar-nav me-auto">')
-    return page[start : page.index('<ul class="navbar-nav align-items-lg-center">', start)]
+    return page[start : page.index('<ul class="navbar-nav align-items-', start)]
 
 
 def active(page) -> list[str]:
@@ -69,7 +69,7 @@ def test_the_imports_are_offered_only_to_who_may_import_and_in_the_readers_langu
 
 
 def user_menu(page) -> str:
-    start = page.index('<ul class="navbar-nav align-items-lg-center">')
+    start = page.index('<ul class="navbar-nav align-items-')
     return page[start : page.index("</nav>", start)]
 
 
