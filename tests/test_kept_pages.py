@@ -257,7 +257,8 @@ def test_a_page_with_messages_shows_them_and_is_not_kept(client):
     sign_in(client, factories.make_user(park=a, role=R.OFFICER))
     client.get("/enterprises/")
     storage = CookieStorage(None)
-    client.cookies[storage.cookie_name] = storage._encode([Message(constants.SUCCESS, "Saved: 已保存的企业.")])
+    saved = Message(constants.SUCCESS, "Saved: 已保存的企业.")
+    client.cookies[storage.cookie_name] = storage._encode([saved])
     shown = client.get("/enterprises/").text
     assert "Saved: 已保存的企业." in shown
     again = client.get("/enterprises/").text
