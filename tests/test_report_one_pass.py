@@ -287,10 +287,11 @@ def queries_of(client, url: str) -> int:
 
 
 # Every request: the session, then the user with the user's parks and roles (they name the scope of
-# kept figures) and the data version in one query, the benchmark and the one pass over the cases (a session renewed within the
-# minute is not written again). One park adds that park and its closes; the page adds the
-# breakdowns (one query) and the first disposed cases. Counted with one closed month and with five;
-# the test's own writes are uncommitted, so nothing is kept (tests/test_figures_cache.py).
+# kept figures) and the data version in one query, the benchmark and the one pass over the cases (a
+# session renewed within the minute is not written again). One park adds that park and its closes;
+# the page adds the breakdowns (one query) and the first disposed cases. Counted with one closed
+# month and with five; the test's own writes are uncommitted, so nothing is kept
+# (tests/test_figures_cache.py).
 PAGE_QUERIES = {
     "/reports/monthly/?year=2022&park=XQ": 8,
     "/reports/monthly/?year=2022": 6,

@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from cases.deadlines import RULES, agenda_heads, case_deadlines, periods, stored_agenda
+from cases.deadlines import RULES, agenda_heads, case_deadlines, periods, shown, stored_agenda
 from cases.deadlines.stored import rebuild, refresh_stale
 from cases.exceptions import TransitionError
 from cases.models import (
@@ -498,7 +498,7 @@ def test_the_pages_show_only_the_users_parks(client, today):
     sign_in(client, officer)
     for path in ("/", "/deadlines/"):
         response = client.get(path)
-        assert {d.case.parcel.park for d in response.context["overdue"]} == {mine}
+        assert {d.case.parcel.park.code for d in response.context["overdue"]} == {mine.code}
 
 
 def test_send_reminders_reads_the_stored_deadlines_in_as_many_queries_for_many_officers(today):
@@ -521,3 +521,27 @@ def test_send_reminders_reads_the_stored_deadlines_in_as_many_queries_for_many_o
     many, text = queries()
     assert many == few
     assert text.count("@example.cn>") == 5  # one digest per officer
+
+
+def test_a_deadline_table_draws_the_same_rows_from_values_as_from_the_models(today):
+    """/deadlines/ reads its rows as values (`shown_in_table`); every other page takes the models."""
+    from cases.deadlines.agenda import shown_in_table
+    from cases.templatetags.deadline_rows import deadline_rows
+
+    world = random_world(4, today)
+    world.run(160)
+    officer = factories.make_user(first_name="晓东", last_name="李")
+    DisposalCase.objects.filter(pk__in=[case.pk for case in world.cases[::2]]).update(officer=officer)
+    found = stored_agenda(CaseDeadline.objects.all(), today=today, days=15)
+    drawn = 0
+    for rows in (found.overdue, found.due_soon, found.cannot_compute):
+        page = rows[:30]
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                for show_park in (True, False):
+                    options = {"show_park": show_park, "due_soon_days": 15, "empty_text": "—"}
+                    from_models = deadline_rows(shown(page, today=today), **options)
+                    assert deadline_rows(shown_in_table(page, today=today), **options) == from_models
+                    drawn += from_models.count("<tr")
+    assert drawn > 40
+    assert "李晓东" in deadline_rows(shown_in_table(CaseDeadline.objects.all(), today=today), **options)

@@ -11,7 +11,7 @@ from django.db.models import IntegerField, Prefetch, QuerySet, Value
 
 from ..models import CaseDeadline, CaseEvent, DisposalCase
 from .rules import RULE_ORDER, Deadline, case_deadlines, periods
-from .stored import fingerprint, refresh_stale
+from .stored import deadline_of, fingerprint, refresh_stale
 
 
 class Agenda(NamedTuple):
@@ -94,6 +94,59 @@ def stored_agenda(
 def shown(rows: Iterable[CaseDeadline], *, today: date) -> list[Deadline]:
     """Stored rows as the Deadline objects the templates show."""
     return [row.as_deadline(today) for row in rows]
+
+
+# What a deadline table shows of a stored row, its case, parcel, park, officer and source event.
+TABLE_FIELDS = (
+    *("rule", "start", "due", "met_on", "earliest", "window", "reason", "closed", "hint", "params"),
+    *("source_id", "source__title", "case__number", "case__parcel__code", "case__parcel__park__code"),
+    *("case__officer__username", "case__officer__first_name", "case__officer__last_name"),
+)
+
+
+class _Named:
+    """A record as a deadline table reads it: its attributes and nothing more."""
+
+    def __init__(self, **attributes) -> None:
+        self.__dict__.update(attributes)
+
+
+class _Officer(_Named):
+    def get_username(self) -> str:
+        return self.username
+
+
+class _Case(_Named):
+    def get_absolute_url(self) -> str:
+        from ..cells import page_of
+
+        return page_of("case-detail", self.number)
+
+
+def shown_in_table(rows: QuerySet[CaseDeadline], *, today: date) -> list[Deadline]:
+    """A page of stored rows (a sliced queryset) as the Deadline objects a deadline table shows
+    (`{% deadline_rows %}`), read as values: a row builds no model instances, which for the hundred
+    and more rows of /deadlines/ cost more than the rest of the page. Everything else that shows
+    deadlines takes `shown`, whose cases and events are the models themselves."""
+    found = []
+    for values in rows.values_list(*TABLE_FIELDS):
+        row = _Named(**dict(zip(TABLE_FIELDS, values, strict=True)))
+        officer = (
+            _Officer(
+                username=row.case__officer__username,
+                first_name=row.case__officer__first_name,
+                last_name=row.case__officer__last_name,
+            )
+            if row.case__officer__username is not None
+            else None
+        )
+        park = _Named(code=row.case__parcel__park__code)
+        row.case = _Case(
+            number=row.case__number, parcel=_Named(code=row.case__parcel__code, park=park), officer=officer
+        )
+        row.source = _Named(title=row.source__title) if row.source_id is not None else None
+        found.append(deadline_of(row, today))
+    return found
 
 
 class AgendaHeads(NamedTuple):

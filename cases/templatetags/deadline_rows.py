@@ -2,6 +2,8 @@
 explains it, its state as a badge, and a table row of both, written in Python (cases.markup) as a
 list's cells are, since /deadlines/ shows a hundred and more at a time."""
 
+from html import escape
+
 from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
@@ -85,42 +87,43 @@ def deadline_rows(deadlines, *, show_park: bool, due_soon_days: int, empty_text:
         return html(
             '<tr><td colspan="7" class="text-secondary small py-3 text-center">{}</td></tr>', empty_text
         )
+    from cases.cells import url_of  # cells imports this library's neighbours
+
+    # The labels escaped once for all the rows: the row's template takes them as they are.
     labels = {
-        "park": gettext("Park"),
-        "parcel": gettext("Parcel"),
-        "deadline": gettext("Deadline"),
-        "due": gettext("Due date"),
-        "officer": gettext("Case officer"),
+        key: escape(text)
+        for key, text in (
+            ("park", gettext("Park")),
+            ("parcel", gettext("Parcel")),
+            ("deadline", gettext("Deadline")),
+            ("due", gettext("Due date")),
+            ("officer", gettext("Case officer")),
+        )
     }
+    park_cell = '<td data-col="park" data-label="' + labels["park"] + '">{}</td>'
+    row_html = (
+        '<tr data-rule="{}">'
+        '<td class="text-nowrap" data-col="number"><a class="fw-medium" href="{}">{}</a></td>{}'
+        f'<td class="text-nowrap" data-col="parcel" data-label="{labels["parcel"]}">{{}}</td>'
+        f'<td data-col="deadline" data-label="{labels["deadline"]}"><div>{{}}</div></td>'
+        f'<td class="text-nowrap" data-col="due" data-label="{labels["due"]}">{{}}</td>'
+        '<td data-col="status">{}</td>'
+        f'<td class="text-nowrap" data-col="officer" data-label="{labels["officer"]}">{{}}</td></tr>'
+    )
     rows = []
     for deadline in deadlines:
         case = deadline.case
-        park = (
-            html('<td data-col="park" data-label="{}">{}</td>', labels["park"], case.parcel.park.code)
-            if show_park
-            else ""
-        )
         rows.append(
             html(
-                '<tr data-rule="{}">'
-                '<td class="text-nowrap" data-col="number"><a class="fw-medium" href="{}">{}</a></td>{}'
-                '<td class="text-nowrap" data-col="parcel" data-label="{}">{}</td>'
-                '<td data-col="deadline" data-label="{}"><div>{}</div></td>'
-                '<td class="text-nowrap" data-col="due" data-label="{}">{}</td>'
-                '<td data-col="status">{}</td>'
-                '<td class="text-nowrap" data-col="officer" data-label="{}">{}</td></tr>',
+                row_html,
                 deadline.rule,
-                case.get_absolute_url(),
+                url_of(case),
                 case.number,
-                park,
-                labels["parcel"],
+                html(park_cell, case.parcel.park.code) if show_park else "",
                 case.parcel.code,
-                labels["deadline"],
                 deadline_rule(deadline),
-                labels["due"],
                 _day(deadline.due),
                 deadline_state(deadline, due_soon_days),
-                labels["officer"],
                 person(deadline.officer),
             )
         )

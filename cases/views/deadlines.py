@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import scoping
-from ..deadlines import shown, stored_agenda
+from ..deadlines.agenda import shown_in_table, stored_agenda
 from ..filtersets import DeadlineFilterSet
 from .common import paged_section
 
@@ -44,7 +44,7 @@ def deadlines(request):
             f"{name}_page",
             per_page=PAGE_SIZE,
             count=found.counts[name],  # counted with the others in one query
-            shown=lambda rows: shown(rows, today=today),
+            shown=lambda rows: shown_in_table(rows, today=today),
         )
         for name in ("overdue", "due_soon", "cannot_compute")
     }
