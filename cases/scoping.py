@@ -5,6 +5,7 @@ Parkland filters by park by hand.
 """
 
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from parkland.plainsql import Columns, fetch, table
@@ -73,19 +74,19 @@ def signed_in_user(user_id, *, using: str):
     an older page under a newer one.
     """
     model = get_user_model()
-    quote = table  # a table's name, quoted
     user, park, version = (
         Columns(model, "u", using),
         Columns(Park, "p", using),
         Columns(DataVersion, "v", using),
     )
-    pk, superuser = model._meta.pk.column, model._meta.get_field("is_superuser").column
+    quote = connections[using].ops.quote_name
+    pk, superuser = quote(model._meta.pk.column), quote(model._meta.get_field("is_superuser").column)
     sql = (
-        f"SELECT {', '.join(user.sql + park.sql + ['m.role'] + version.sql)} FROM {quote(model, using)} u "
-        f'LEFT JOIN {quote(Membership, using)} m ON m.user_id = u."{pk}" AND NOT u."{superuser}" '
-        f'LEFT JOIN {quote(Park, using)} p ON p.id = m.park_id OR u."{superuser}" '
-        f"LEFT JOIN {quote(DataVersion, using)} v ON v.id = 1 "
-        f'WHERE u."{pk}" = %s ORDER BY p.code'
+        f"SELECT {', '.join(user.sql + park.sql + ['m.role'] + version.sql)} FROM {table(model, using)} u "
+        f"LEFT JOIN {table(Membership, using)} m ON m.user_id = u.{pk} AND NOT u.{superuser} "
+        f"LEFT JOIN {table(Park, using)} p ON p.id = m.park_id OR u.{superuser} "
+        f"LEFT JOIN {table(DataVersion, using)} v ON v.id = 1 "
+        f"WHERE u.{pk} = %s ORDER BY p.code"
     )
     rows = fetch(sql, (user_id,), using)
     if not rows:

@@ -122,12 +122,12 @@ _slot = keptpages.slot
 def user_menu(context) -> SafeString:
     """The `<ul>` of the signed-in user's menu (password, jobs, reminders, API tokens, the
     administration for staff, signing out) and the language switch, filled in for this request; with
-    its slots open on a page that is kept whole (`kept_page` in the context), which fills them."""
+    its slots open on a page that is kept whole (`slots_open` in the context), which fills them."""
     request, user = context["request"], context["user"]
     key = (get_language(), get_script_prefix(), user.is_staff)
     if key not in _user_menus:
         _user_menus[key] = keptpages.split(_draw_user_menu(user.is_staff))
-    if context.get("kept_page"):
+    if context.get("slots_open"):
         return keptpages.unfilled(_user_menus[key])
     return keptpages.fill(_user_menus[key], keptpages.request_values(request))
 

@@ -153,7 +153,7 @@ class ScopedListView(ListView):
         context = super().get_context_data(**kwargs)
         show_park = len(self.filterset.parks) > 1
         if self.kept is not None:  # drawn with its slots open, filled per request
-            context.update(kept_page=True, csrf_token=keptpages.slot("token"))
+            context.update(slots_open=True, csrf_token=keptpages.slot("token"))
         context.update(
             self.summary_context(),
             filterset=self.filterset,
