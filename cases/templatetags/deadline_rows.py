@@ -8,6 +8,7 @@ from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
+from cases.cells import url_of
 from cases.markup import html
 
 from .parkland import person
@@ -87,11 +88,10 @@ def deadline_rows(deadlines, *, show_park: bool, due_soon_days: int, empty_text:
         return html(
             '<tr><td colspan="7" class="text-secondary small py-3 text-center">{}</td></tr>', empty_text
         )
-    from cases.cells import url_of  # cells imports this library's neighbours
-
-    # The labels escaped once for all the rows: the row's template takes them as they are.
+    # The labels escaped once for all the rows and written into the row's template as they are
+    # (their braces doubled, so that format() leaves them be).
     labels = {
-        key: escape(text)
+        key: escape(text).replace("{", "{{").replace("}", "}}")
         for key, text in (
             ("park", gettext("Park")),
             ("parcel", gettext("Parcel")),
